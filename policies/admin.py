@@ -1,0 +1,79 @@
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Entry, EntryVersion, Manual, Section
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ("order", "title", "slug")
+    show_change_link = True
+
+
+@admin.register(Manual)
+class ManualAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "organisation", "slug", "require_second_approver")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [SectionInline]
+
+
+@admin.register(Section)
+class SectionAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "manual", "order")
+    list_filter = ("manual",)
+
+
+@admin.register(Entry)
+class EntryAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "manual", "section", "kind", "status", "live_version", "updated_at")
+    list_filter = ("manual", "kind", "status")
+    search_fields = ("title", "slug", "summary")
+    readonly_fields = (
+        "status", "live_version", "has_unpublished_changes", "first_published_at", "last_published_at",
+        "retired_at", "last_author", "submitted_by", "submitted_at", "lock_version",
+    )  # fmt: skip
+    actions = ["submit_for_review", "retire"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # retiring keeps history; nothing is hard-deleted through the product
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in services.ENTRY_CONTENT_FIELDS if f in form.cleaned_data}
+        saved = services.entry_save_draft(
+            entry=obj if change else None, manual=form.cleaned_data["manual"], user=request.user, data=data,
+            reason="Edited in the admin",
+        )
+        obj.pk = saved.pk
+
+    @admin.action(description="Submit for review")
+    def submit_for_review(self, request, queryset):
+        for entry in queryset:
+            try:
+                services.entry_submit(entry=entry, user=request.user)
+            except Exception as exc:  # one bad entry must not hide the result of the others
+                self.message_user(request, f"{entry}: {exc}", messages.ERROR)
+
+    @admin.action(description="Retire")
+    def retire(self, request, queryset):
+        for entry in queryset:
+            try:
+                services.entry_retire(entry=entry, user=request.user, reason="Retired in the admin")
+            except Exception as exc:
+                self.message_user(request, f"{entry}: {exc}", messages.ERROR)
+
+
+@admin.register(EntryVersion)
+class EntryVersionAdmin(SimpleHistoryAdmin):
+    list_display = ("entry", "number", "approver", "approved_at", "is_material")
+    list_filter = ("entry__manual",)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # published versions are immutable
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,191 @@
+"""Entries and their published versions.
+
+The ``Entry`` row is the working copy editors type into. A published version is an immutable
+``EntryVersion`` row; ``Entry.live_version`` points at the one readers see. Readers, the print page
+and the PDF only ever read versions, so draft text cannot leak to them.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .manual import Manual, Section
+
+
+class EntryKind(models.TextChoices):
+    POLICY = "policy", "Policy"
+    PROCEDURE = "procedure", "Procedure"
+    PROTOCOL = "protocol", "Protocol"
+    STANDARD = "standard", "Service standard"
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in-person", "In person"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+    WRITTEN = "written", "Written letter"
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat / text"
+    SOCIAL = "social", "Social media"
+
+
+CHANNEL_ORDER = [c.value for c in Channel]
+
+
+def validate_channels(value):
+    if not isinstance(value, list):
+        raise ValidationError("Channels must be a list.")
+    unknown = [v for v in value if v not in CHANNEL_ORDER]
+    if unknown:
+        raise ValidationError(
+            "Unknown channel(s): %(unknown)s. Choose from %(known)s.",
+            params={"unknown": ", ".join(map(str, unknown)), "known": ", ".join(CHANNEL_ORDER)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError("A channel is listed twice.")
+
+
+def channel_labels(values) -> list[str]:
+    labels = dict(Channel.choices)
+    return [labels.get(v, v) for v in values]
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+class EntryQuerySet(models.QuerySet):
+    def live(self):
+        """Entries readers can see: published at least once and not retired."""
+        return self.filter(live_version__isnull=False).exclude(status=EntryStatus.RETIRED)
+
+
+class Entry(models.Model):
+    manual = models.ForeignKey(Manual, on_delete=models.PROTECT, related_name="entries")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.POLICY)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+    summary = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True, help_text="Markdown")
+    # Rendered, sanitised HTML of the working copy, for previews only.
+    body_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveIntegerField(default=0)
+    owner = models.CharField(max_length=200, blank=True, help_text="Who answers for this entry (a person or team)")
+    channels = models.JSONField(default=list, blank=True, validators=[validate_channels])
+    review_every_months = models.PositiveSmallIntegerField(default=12)
+    effective_date = models.DateField(null=True, blank=True)
+
+    status = models.CharField(max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
+    live_version = models.ForeignKey(
+        "EntryVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    has_unpublished_changes = models.BooleanField(default=True)
+    first_published_at = models.DateTimeField(null=True, blank=True)
+    last_published_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    last_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True, help_text="The reviewer's request for changes")
+    # Optimistic locking: every saved change bumps it; a save based on an older one is a conflict.
+    lock_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["body_html", "updated_at"])
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["manual", "section__order", "order", "id"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(fields=["manual", "slug"], name="entry_slug_unique_in_manual"),
+        ]
+        permissions = [
+            ("approve_entry", "Can approve and publish entries"),
+            ("retire_entry", "Can retire entries"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:entry_detail", kwargs={"manual": self.manual.slug, "entry": self.slug})
+
+    def clean(self):
+        if self.section_id and self.manual_id and self.section.manual_id != self.manual_id:
+            raise ValidationError({"section": "The section belongs to another manual."})
+
+    @property
+    def is_live(self) -> bool:
+        return self.live_version_id is not None and self.status != EntryStatus.RETIRED
+
+    @property
+    def next_review_due(self):
+        if not self.last_published_at:
+            return None
+        return (self.last_published_at + timedelta(days=round(self.review_every_months * 30.44))).date()
+
+    @property
+    def review_overdue(self) -> bool:
+        due = self.next_review_due
+        return bool(due and due < timezone.localdate())
+
+
+class EntryVersion(models.Model):
+    """An immutable published version of an entry: what readers saw from ``approved_at`` on."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+    summary = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+    owner = models.CharField(max_length=200, blank=True)
+    channels = models.JSONField(default=list, blank=True)
+    review_every_months = models.PositiveSmallIntegerField(default=12)
+    effective_date = models.DateField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(default=timezone.now)
+    change_summary = models.TextField()
+    is_material = models.BooleanField(
+        default=True, help_text="A material change asks readers to acknowledge again; a minor fix does not."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entry", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "number"], name="entryversion_number_unique"),
+        ]
+        indexes = [models.Index(fields=["entry", "approved_at"], name="entryversion_entry_approved")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.number})"
+
+    @property
+    def channel_labels(self) -> list[str]:
+        return channel_labels(self.channels)

@@ -1,0 +1,58 @@
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Manual(models.Model):
+    """A customer service manual: its statements of purpose and its ordered sections."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    mission = models.TextField("mission statement", blank=True, help_text="Markdown")
+    vision = models.TextField("vision statement", blank=True, help_text="Markdown")
+    mission_html = models.TextField(blank=True, editable=False)
+    vision_html = models.TextField(blank=True, editable=False)
+    require_second_approver = models.BooleanField(
+        "four-eyes approval",
+        default=True,
+        help_text="A draft must be approved by someone other than its last author.",
+    )
+    # Bumped whenever anything a reader sees changes, so caches and stored PDFs know they are stale.
+    content_changed_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["content_changed_at", "updated_at"])
+
+    class Meta:
+        ordering = ["title"]
+        permissions = [("manage_manual", "Can manage manuals and their sections")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("policies:manual_home", kwargs={"manual": self.slug})
+
+
+class Section(models.Model):
+    """A chapter of a manual."""
+
+    manual = models.ForeignKey(Manual, on_delete=models.PROTECT, related_name="sections")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+    intro = models.TextField(blank=True, help_text="Markdown")
+    intro_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["manual", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["manual", "slug"], name="section_slug_unique_in_manual"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

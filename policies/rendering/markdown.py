@@ -1,0 +1,231 @@
+"""Markdown to sanitised HTML, run once when the source changes and stored beside it.
+
+Links between entries are written as ``[refund policy](refund-policy.md)`` or ``[refund policy](refund-policy)``.
+They are stored as ``href="#pm-entry-<id>"`` so that they survive a slug change, and turned into real URLs
+when a page is shown (``resolve_entry_links``): one dictionary lookup per link, no Markdown at read time.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+ENTRY_LINK_PREFIX = "#pm-entry-"
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark",
+    "sub", "sup", "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead",
+    "tbody", "tfoot", "tr", "th", "td", "caption", "a", "img", "div", "span", "abbr", "figure", "figcaption",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    "abbr": {"title"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+}
+ALLOWED_CLASSES = {
+    "div": {"callout", "callout-note", "callout-warning", "callout-tip", "callout-important"},
+    "p": {"callout-title"},
+    "a": {"xref"},
+    "code": {f"language-{lang}" for lang in ("text", "html", "json", "python", "bash", "markdown")},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Tags whose content is dropped with them, not kept as text.
+CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math", "form"}
+
+CALLOUT_KINDS = {"note": "Note", "warning": "Warning", "tip": "Tip", "important": "Important", "caution": "Warning"}
+_CALLOUT_MARK = re.compile(r"^\s*\[!(\w+)\]\s*", re.IGNORECASE)
+_HEADING_SHIFT = {"h1": "h3", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"}
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+def link_target_slug(href: str) -> str | None:
+    """The entry slug an author's link points at, or None for an ordinary link.
+
+    ``refund-policy.md``, ``./refund-policy.md`` and ``refund-policy`` all name the entry ``refund-policy``.
+    """
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = parts.path.removeprefix("./")
+    if "/" in path:
+        return None
+    if path.endswith(".md"):
+        path = path[:-3]
+    return path if _SLUG_RE.match(path) else None
+
+
+class _ManualTreeprocessor(Treeprocessor):
+    def __init__(self, md, link_map: Mapping[str, int] | None, broken: list[str]):
+        super().__init__(md)
+        self.link_map = link_map or {}
+        self.broken = broken
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            if el.tag in _HEADING_SHIFT:
+                el.tag = _HEADING_SHIFT[el.tag]
+            elif el.tag == "a":
+                self._link(el)
+            elif el.tag in ("td", "th"):
+                # Python-Markdown aligns table cells with style="text-align: x", which the sanitiser drops.
+                style = el.attrib.pop("style", "")
+                match = re.search(r"text-align:\s*(left|right|center)", style)
+                if match:
+                    el.set("align", match.group(1))
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "blockquote":
+                    self._callout(parent, index, child)
+
+    def _link(self, el: etree.Element) -> None:
+        href = el.get("href", "")
+        slug = link_target_slug(href)
+        if slug is None:
+            return
+        entry_id = self.link_map.get(slug)
+        if entry_id is None:
+            if href.endswith(".md"):
+                self.broken.append(slug)
+                el.attrib.pop("href", None)
+            return
+        el.set("href", f"{ENTRY_LINK_PREFIX}{entry_id}")
+        el.set("class", "xref")
+
+    def _callout(self, parent: etree.Element, index: int, quote: etree.Element) -> None:
+        """``> [!WARNING] text`` or ``> **Warning:** text`` becomes a callout box, not a quotation."""
+        if not len(quote) or quote[0].tag != "p":
+            return
+        first = quote[0]
+        kind = None
+        text = first.text or ""
+        match = _CALLOUT_MARK.match(text)
+        if match and match.group(1).lower() in CALLOUT_KINDS:
+            kind = match.group(1).lower()
+            first.text = text[match.end() :]
+        elif not text.strip() and len(first) and first[0].tag == "strong":
+            strong = first[0]
+            label = (strong.text or "").strip()
+            tail = (strong.tail or "").lstrip()
+            has_colon = label.endswith(":") or tail.startswith(":")
+            label = label.rstrip(":").strip().lower()
+            if has_colon and label in ("note", "warning", "tip", "important"):
+                kind = label
+                first.remove(strong)
+                first.text = tail.removeprefix(":").lstrip()
+        if kind is None:
+            return
+        div = etree.Element("div", {"class": f"callout callout-{'warning' if kind == 'caution' else kind}"})
+        title = etree.SubElement(div, "p", {"class": "callout-title"})
+        title.text = CALLOUT_KINDS[kind]
+        for child in list(quote):
+            div.append(child)
+        if first.text is not None and not first.text.strip() and not len(first):
+            div.remove(first)
+        div.tail = quote.tail
+        parent.remove(quote)
+        parent.insert(index, div)
+
+
+class _SplitQuotesPreprocessor(Preprocessor):
+    """A blank line ends a block quote, as readers of the source expect.
+
+    Python-Markdown would merge two quotes separated by a blank line into one, which would swallow a script
+    into the callout before it.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for index, line in enumerate(lines):
+            if (
+                not line.strip()
+                and out
+                and out[-1].lstrip().startswith(">")
+                and index + 1 < len(lines)
+                and lines[index + 1].lstrip().startswith(">")
+            ):
+                out.extend(["", "<!-- -->", ""])
+                continue
+            out.append(line)
+        return out
+
+
+class _ManualExtension(Extension):
+    def __init__(self, link_map, broken):
+        super().__init__()
+        self.link_map = link_map
+        self.broken = broken
+
+    def extendMarkdown(self, md):
+        md.preprocessors.register(_SplitQuotesPreprocessor(md), "policy_manual_quotes", 25)
+        md.treeprocessors.register(_ManualTreeprocessor(md, self.link_map, self.broken), "policy_manual", 1)
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only an allowlist of tags, attributes, classes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+class RenderResult(str):
+    """The sanitised HTML, with the entry slugs of ``.md`` links that did not resolve."""
+
+    broken_links: list[str]
+
+
+def render_markdown(text: str, *, link_map: Mapping[str, int] | None = None) -> RenderResult:
+    """Render an author's Markdown to sanitised HTML.
+
+    ``link_map`` maps entry slugs of the same manual to entry ids; links to them are stored by id.
+    """
+    broken: list[str] = []
+    md = markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists", "def_list", "abbr", _ManualExtension(link_map, broken)],
+        output_format="html",
+    )
+    html = sanitize_html(md.convert(text or ""))
+    result = RenderResult(html)
+    result.broken_links = broken
+    return result
+
+
+_ENTRY_HREF = re.compile(r'href="' + re.escape(ENTRY_LINK_PREFIX) + r'(\d+)"')
+
+
+def resolve_entry_links(html: str, url_for: Callable[[int], str | None] | Mapping[int, str]) -> str:
+    """Replace stored entry links by the URLs the current page needs.
+
+    ``url_for`` gives an entry id's URL (a page in the browser, an anchor in the print page and the PDF),
+    or None where the reader cannot follow it (not published); such a link loses its target.
+    """
+    lookup = url_for.get if isinstance(url_for, Mapping) else url_for
+
+    def replace(match: re.Match) -> str:
+        url = lookup(int(match.group(1)))
+        if url is None:
+            return 'aria-disabled="true"'
+        return f'href="{url}"'
+
+    return _ENTRY_HREF.sub(replace, html)

@@ -1,0 +1,294 @@
+"""Every change of state goes through a function here, so the views, the admin and the commands behave alike.
+
+Each service checks permission and the transition first, writes, records who and why in the history, and
+returns. A save that changes nothing writes no history row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Entry, EntryStatus, EntryVersion, Manual, Section
+from .permissions import can_approve, can_edit, can_manage, can_retire, require
+from .rendering.markdown import render_markdown
+
+# Fields of the working copy an author edits. A published version snapshots the same set.
+ENTRY_CONTENT_FIELDS = (
+    "kind", "title", "slug", "summary", "body", "section", "order", "owner", "channels",
+    "review_every_months", "effective_date",
+)  # fmt: skip
+VERSION_FIELDS = ENTRY_CONTENT_FIELDS
+
+
+class TransitionError(ValidationError):
+    """The entry is not in a state that allows this step."""
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone else saved the entry after the editor opened it."""
+
+    entry: Entry
+    their_changes: dict[str, tuple[object, object]]
+
+    def __str__(self) -> str:
+        return "Someone else saved this entry while you were editing it."
+
+
+def _touch_manual(manual: Manual) -> None:
+    """Mark the manual's published content as changed, so cached pages and stored PDFs are remade."""
+    Manual.objects.filter(pk=manual.pk).update(content_changed_at=timezone.now())  # no history for a timestamp
+
+
+def manual_link_map(manual: Manual) -> dict[str, int]:
+    return dict(Entry.objects.filter(manual=manual).values_list("slug", "id"))
+
+
+def _save(obj, *, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+
+
+def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") -> Manual:
+    """Create a manual or change its title, organisation, mission, vision or settings."""
+    require(can_manage(user), "Only managers can change a manual.")
+    creating = manual is None
+    manual = manual or Manual()
+    changed = creating
+    for field, value in data.items():
+        if getattr(manual, field) != value:
+            setattr(manual, field, value)
+            changed = True
+    if not changed:
+        return manual
+    manual.mission_html = render_markdown(manual.mission)
+    manual.vision_html = render_markdown(manual.vision)
+    manual.content_changed_at = timezone.now()
+    _save(manual, user=user, reason=reason or ("Created the manual" if creating else "Edited the manual"))
+    return manual
+
+
+def section_save(*, section: Section | None, manual: Manual, user, data: dict, reason: str = "") -> Section:
+    """Create a section or change its title, slug, intro or place."""
+    require(can_manage(user), "Only managers can change sections.")
+    creating = section is None
+    section = section or Section(manual=manual)
+    changed = creating
+    for field, value in data.items():
+        if getattr(section, field) != value:
+            setattr(section, field, value)
+            changed = True
+    if not changed:
+        return section
+    section.intro_html = render_markdown(section.intro, link_map=manual_link_map(manual))
+    _save(section, user=user, reason=reason or ("Added the section" if creating else "Edited the section"))
+    _touch_manual(manual)
+    return section
+
+
+def _diff(entry: Entry, data: dict) -> dict[str, tuple[object, object]]:
+    changes = {}
+    for field, value in data.items():
+        current = getattr(entry, field)
+        if field == "channels":
+            current, value = list(current or []), list(value or [])
+        if current != value:
+            changes[field] = (current, value)
+    return changes
+
+
+@transaction.atomic
+def entry_save_draft(
+    *,
+    entry: Entry | None,
+    manual: Manual,
+    user,
+    data: dict,
+    base_lock_version: int | None = None,
+    reason: str = "",
+) -> Entry:
+    """Create an entry or save changes to its working copy.
+
+    ``base_lock_version`` is the ``lock_version`` the editor started from; if someone saved since,
+    ``EditConflict`` is raised and nothing is written. The published version stays live meanwhile.
+    """
+    require(can_edit(user), "Only editors and managers can edit entries.")
+    unknown = set(data) - set(ENTRY_CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not an entry field: {', '.join(sorted(unknown))}")
+    if entry is None:
+        entry = Entry(manual=manual, last_author=user, status=EntryStatus.DRAFT)
+        for field, value in data.items():
+            setattr(entry, field, value)
+        entry.body_html = render_markdown(entry.body, link_map=manual_link_map(manual))
+        _save(entry, user=user, reason=reason or "Created as a draft")
+        return entry
+
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status == EntryStatus.RETIRED:
+        raise TransitionError("A retired entry cannot be edited.")
+    changes = _diff(entry, data)
+    if base_lock_version is not None and base_lock_version != entry.lock_version:
+        if changes:
+            raise EditConflict(entry=entry, their_changes=_changes_since(entry, base_lock_version))
+        return entry
+    if not changes:
+        return entry
+    for field, (_old, new) in changes.items():
+        setattr(entry, field, new)
+    if "body" in changes or "slug" in changes:
+        entry.body_html = render_markdown(entry.body, link_map=manual_link_map(manual))
+    entry.lock_version += 1
+    entry.last_author = user
+    entry.has_unpublished_changes = True
+    if entry.status in (EntryStatus.PUBLISHED, EntryStatus.IN_REVIEW):
+        # Editing text under review takes it back to draft: reviewers approve what they read.
+        entry.status = EntryStatus.DRAFT
+    _save(entry, user=user, reason=reason or "Edited " + ", ".join(sorted(changes)))
+    if "section" in changes or "order" in changes:
+        _touch_manual(manual)
+    return entry
+
+
+def _changes_since(entry: Entry, lock_version: int) -> dict[str, tuple[object, object]]:
+    """What others changed in the working copy since ``lock_version``: field -> (then, now)."""
+    then = entry.history.filter(lock_version=lock_version).order_by("-history_date").first()
+    if then is None:
+        return {}
+    changes = {}
+    for field in ENTRY_CONTENT_FIELDS:
+        attname = "section_id" if field == "section" else field
+        old, new = getattr(then, attname), getattr(entry, attname)
+        if old != new:
+            changes[field] = (old, new)
+    return changes
+
+
+@transaction.atomic
+def entry_submit(*, entry: Entry, user, reason: str = "") -> Entry:
+    """Send a draft to review."""
+    require(can_edit(user), "Only editors and managers can submit entries.")
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != EntryStatus.DRAFT or not entry.has_unpublished_changes:
+        raise TransitionError("Only a draft with unpublished changes can be submitted for review.")
+    entry.status = EntryStatus.IN_REVIEW
+    entry.submitted_by = user
+    entry.submitted_at = timezone.now()
+    entry.review_comment = ""
+    _save(entry, user=user, reason=reason or "Submitted for review")
+    return entry
+
+
+@transaction.atomic
+def entry_request_changes(*, entry: Entry, user, comment: str) -> Entry:
+    """Send a draft in review back to its author with a comment."""
+    require(can_approve(user), "Only managers can review entries.")
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what needs to change."})
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != EntryStatus.IN_REVIEW:
+        raise TransitionError("Only an entry in review can be sent back.")
+    entry.status = EntryStatus.DRAFT
+    entry.review_comment = comment.strip()
+    _save(entry, user=user, reason=f"Changes requested: {comment.strip()}")
+    return entry
+
+
+@transaction.atomic
+def entry_approve(
+    *,
+    entry: Entry,
+    user,
+    change_summary: str,
+    is_material: bool = True,
+    approved_at=None,
+    enforce_review: bool = True,
+) -> EntryVersion:
+    """Approve the working copy and publish it as the entry's next numbered version.
+
+    With ``enforce_review`` (the web workflow) the entry must be in review and, where the manual asks for
+    four eyes, the approver must not be its last author. The import command publishes without a review
+    step because an administrator runs it deliberately with ``--publish``.
+    """
+    require(can_approve(user), "Only managers can approve and publish.")
+    if not change_summary or not change_summary.strip():
+        raise ValidationError({"change_summary": "Say what changed and why."})
+    entry = Entry.objects.select_for_update().select_related("manual").get(pk=entry.pk)
+    if entry.status == EntryStatus.RETIRED:
+        raise TransitionError("A retired entry cannot be published.")
+    if enforce_review:
+        if entry.status != EntryStatus.IN_REVIEW:
+            raise TransitionError("Only an entry in review can be approved.")
+        if entry.manual.require_second_approver and entry.last_author_id == user.pk:
+            raise TransitionError("Four eyes: someone other than the last author must approve this draft.")
+    elif not entry.has_unpublished_changes:
+        raise TransitionError("There is nothing new to publish.")
+    now = approved_at or timezone.now()
+    last = entry.versions.order_by("-number").first()
+    version = EntryVersion(
+        entry=entry,
+        number=(last.number + 1) if last else 1,
+        body_html=entry.body_html,
+        author=entry.last_author,
+        approver=user,
+        approved_at=now,
+        change_summary=change_summary.strip(),
+        is_material=is_material,
+    )
+    for field in VERSION_FIELDS:
+        setattr(version, field, getattr(entry, field))
+    version._history_user = user
+    version._change_reason = change_summary.strip()
+    version.save()
+    entry.live_version = version
+    entry.status = EntryStatus.PUBLISHED
+    entry.has_unpublished_changes = False
+    entry.first_published_at = entry.first_published_at or now
+    entry.last_published_at = now
+    entry.review_comment = ""
+    _save(entry, user=user, reason=f"Published version {version.number}: {change_summary.strip()}")
+    _touch_manual(entry.manual)
+    return version
+
+
+@transaction.atomic
+def entry_retire(*, entry: Entry, user, reason: str) -> Entry:
+    """Take an entry out of the manual. Nothing is deleted: its versions and history stay."""
+    require(can_retire(user), "Only managers can retire entries.")
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": "Say why the entry is retired."})
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status == EntryStatus.RETIRED:
+        raise TransitionError("The entry is already retired.")
+    entry.status = EntryStatus.RETIRED
+    entry.retired_at = timezone.now()
+    _save(entry, user=user, reason=f"Retired: {reason.strip()}")
+    _touch_manual(entry.manual)
+    return entry
+
+
+def entry_restore(*, entry: Entry, version: EntryVersion, user) -> Entry:
+    """Make a new draft from an old published version."""
+    if version.entry_id != entry.pk:
+        raise ValidationError("That version belongs to another entry.")
+    data = {field: getattr(version, field) for field in VERSION_FIELDS}
+    if Entry.objects.filter(manual_id=entry.manual_id, slug=data["slug"]).exclude(pk=entry.pk).exists():
+        data.pop("slug")
+    return entry_save_draft(
+        entry=entry, manual=entry.manual, user=user, data=data, reason=f"Restored version {version.number} as a draft"
+    )
+
+
+def parse_effective_date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

@@ -1,0 +1,90 @@
+import pytest
+from django.contrib.auth.models import Group, User
+
+from policies import services
+from policies.models import Manual
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user(username: str, group: str | None, **extra) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("root", None, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def alice(db):
+    """A manager."""
+    return _user("alice", "Managers")
+
+
+@pytest.fixture
+def mallory(db):
+    """A second manager, for four-eyes approval."""
+    return _user("mallory", "Managers")
+
+
+@pytest.fixture
+def bob(db):
+    """An editor."""
+    return _user("bob", "Editors")
+
+
+@pytest.fixture
+def carol(db):
+    """An agent."""
+    return _user("carol", "Agents")
+
+
+@pytest.fixture
+def manual(alice):
+    return services.manual_save(
+        manual=None,
+        user=alice,
+        data={
+            "title": "Customer Service Manual",
+            "slug": "service",
+            "organisation": "Acme Outfitters",
+            "mission": "We help every customer *leave happier* than they came.",
+            "vision": "Service people talk about.",
+        },
+    )
+
+
+@pytest.fixture
+def section(manual, alice):
+    return services.section_save(
+        section=None, manual=manual, user=alice, data={"title": "Policies", "slug": "policies", "order": 1}
+    )
+
+
+def publish(entry, *, author, approver, summary="First publication"):
+    services.entry_submit(entry=entry, user=author)
+    return services.entry_approve(entry=entry, user=approver, change_summary=summary)
+
+
+@pytest.fixture
+def make_entry(manual, section, bob, alice):
+    """Create an entry; ``published=True`` runs it through review and approval."""
+
+    def make(slug="refund-policy", *, published=True, body="Refunds within **30 days**.", **fields):
+        data = {"title": slug.replace("-", " ").capitalize(), "slug": slug, "kind": "policy", "body": body,
+                "section": section, "summary": f"Summary of {slug}"}
+        data.update(fields)
+        entry = services.entry_save_draft(entry=None, manual=manual, user=bob, data=data)
+        if published:
+            publish(entry, author=bob, approver=alice)
+            entry.refresh_from_db()
+        return entry
+
+    return make
