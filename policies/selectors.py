@@ -137,3 +137,88 @@ def entry_link_urls(manual: Manual) -> dict[int, str]:
     """URL of every live entry of a manual, by entry id: one query, for resolving links on a page."""
     base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
     return {pk: f"{base}{slug}/" for pk, slug in Entry.objects.live().filter(manual=manual).values_list("id", "slug")}
+
+
+# Editing ----------------------------------------------------------------------------------------------------
+
+
+def entry_for_editor(manual: Manual, slug: str) -> Entry:
+    """Any entry of the manual, drafts and retired ones included (callers check the editor's permission)."""
+    entry = (
+        Entry.objects.filter(manual=manual, slug=slug)
+        .select_related("manual", "section", "live_version", "last_author", "submitted_by")
+        .first()
+    )
+    if entry is None:
+        raise Http404("No entry by that name.")
+    return entry
+
+
+def entry_versions(entry: Entry) -> list[EntryVersion]:
+    return list(entry.versions.select_related("approver", "author").order_by("-number"))
+
+
+def entry_version(entry: Entry, number: int) -> EntryVersion:
+    version = entry.versions.filter(number=number).first()
+    if version is None:
+        raise Http404(f"Version {number} does not exist.")
+    return version
+
+
+@dataclass
+class TimelineEvent:
+    at: datetime
+    who: object
+    what: str
+    detail: str = ""
+    status: str = ""
+    version: EntryVersion | None = None
+
+
+def entry_timeline(entry: Entry) -> list[TimelineEvent]:
+    """Versions and every recorded change of the working copy, newest first. Two queries."""
+    events = [
+        TimelineEvent(
+            at=v.approved_at,
+            who=v.approver,
+            what=f"Version {v.number} published",
+            detail=v.change_summary,
+            status="published",
+            version=v,
+        )
+        for v in entry_versions(entry)
+    ]
+    for record in entry.history.select_related("history_user").order_by("-history_date", "-history_id"):
+        reason = record.history_change_reason or ""
+        if reason.startswith("Published version"):
+            continue  # shown as the version itself
+        events.append(
+            TimelineEvent(
+                at=record.history_date, who=record.history_user, what=reason or "Changed", status=record.status
+            )
+        )
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events
+
+
+def review_queue(manual: Manual) -> dict[str, list[Entry]]:
+    """What awaits a reviewer, and drafts with unpublished changes. One query."""
+    pending = list(
+        Entry.objects.filter(manual=manual, has_unpublished_changes=True)
+        .exclude(status=EntryStatus.RETIRED)
+        .select_related("section", "last_author", "submitted_by", "live_version")
+        .order_by("submitted_at", "updated_at")
+    )
+    return {
+        "in_review": [e for e in pending if e.status == EntryStatus.IN_REVIEW],
+        "drafts": [e for e in pending if e.status == EntryStatus.DRAFT],
+    }
+
+
+def manual_outline(manual: Manual) -> list[tuple[Section, list[Entry]]]:
+    """Every section with every entry (any status), for arranging the manual. Two queries."""
+    sections = list(Section.objects.filter(manual=manual).order_by("order", "id"))
+    by_section: dict[int, list[Entry]] = {s.pk: [] for s in sections}
+    for entry in Entry.objects.filter(manual=manual).select_related("live_version").order_by("order", "id"):
+        by_section.setdefault(entry.section_id, []).append(entry)
+    return [(s, by_section[s.pk]) for s in sections]

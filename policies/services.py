@@ -23,6 +23,8 @@ ENTRY_CONTENT_FIELDS = (
     "review_every_months", "effective_date",
 )  # fmt: skip
 VERSION_FIELDS = ENTRY_CONTENT_FIELDS
+# Where an entry sits in the manual: arranged by managers, not subject to review.
+PLACEMENT_FIELDS = {"section", "order"}
 
 
 class TransitionError(ValidationError):
@@ -143,18 +145,54 @@ def entry_save_draft(
         return entry
     for field, (_old, new) in changes.items():
         setattr(entry, field, new)
-    if "body" in changes or "slug" in changes:
+    if "body" in changes:
         entry.body_html = render_markdown(entry.body, link_map=manual_link_map(manual))
     entry.lock_version += 1
-    entry.last_author = user
-    entry.has_unpublished_changes = True
-    if entry.status in (EntryStatus.PUBLISHED, EntryStatus.IN_REVIEW):
-        # Editing text under review takes it back to draft: reviewers approve what they read.
-        entry.status = EntryStatus.DRAFT
+    if set(changes) - PLACEMENT_FIELDS:
+        entry.last_author = user
+        entry.has_unpublished_changes = True
+        if entry.status in (EntryStatus.PUBLISHED, EntryStatus.IN_REVIEW):
+            # Editing text under review takes it back to draft: reviewers approve what they read.
+            entry.status = EntryStatus.DRAFT
     _save(entry, user=user, reason=reason or "Edited " + ", ".join(sorted(changes)))
-    if "section" in changes or "order" in changes:
+    if set(changes) & PLACEMENT_FIELDS:
         _touch_manual(manual)
     return entry
+
+
+def entry_move(*, entry: Entry, user, section: Section | None = None, order: int | None = None) -> Entry:
+    """Place an entry in another section or position. Arranging the manual takes effect at once:
+    it changes no text readers have not seen approved."""
+    require(can_manage(user), "Only managers can arrange the manual.")
+    data = {}
+    if section is not None:
+        data["section"] = section
+    if order is not None:
+        data["order"] = order
+    return entry_save_draft(entry=entry, manual=entry.manual, user=user, data=data, reason="Moved in the manual")
+
+
+@transaction.atomic
+def entries_reorder(*, section: Section, user, entry_ids: list[int]) -> None:
+    """Put the entries of a section in the given order."""
+    require(can_manage(user), "Only managers can arrange the manual.")
+    entries = {e.pk: e for e in Entry.objects.filter(section=section)}
+    if set(entry_ids) != set(entries):
+        raise ValidationError("The new order must list every entry of the section once.")
+    for position, pk in enumerate(entry_ids, start=1):
+        if entries[pk].order != position:
+            entry_move(entry=entries[pk], user=user, order=position)
+
+
+@transaction.atomic
+def sections_reorder(*, manual: Manual, user, section_ids: list[int]) -> None:
+    """Put the sections of a manual in the given order."""
+    require(can_manage(user), "Only managers can arrange the manual.")
+    sections = {s.pk: s for s in Section.objects.filter(manual=manual)}
+    if set(section_ids) != set(sections):
+        raise ValidationError("The new order must list every section of the manual once.")
+    for position, pk in enumerate(section_ids, start=1):
+        section_save(section=sections[pk], manual=manual, user=user, data={"order": position}, reason="Reordered")
 
 
 def _changes_since(entry: Entry, lock_version: int) -> dict[str, tuple[object, object]]:

@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import selectors
-from .rendering import document, pdf
-from .rendering.markdown import resolve_entry_links
+from .. import selectors
+from ..rendering import document, pdf
+from ..rendering.markdown import resolve_entry_links
 
 
 @require_GET

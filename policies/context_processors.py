@@ -1,0 +1,12 @@
+from .permissions import can_approve, can_edit, can_manage, role_name
+
+
+def roles(request):
+    """What the signed-in person may do, for showing the right next actions (the views check again)."""
+    user = getattr(request, "user", None)
+    return {
+        "role_name": role_name(user),
+        "can_edit": can_edit(user),
+        "can_approve": can_approve(user),
+        "can_manage": can_manage(user),
+    }

@@ -1,0 +1,105 @@
+"""Forms for editing in the browser. They validate input; the services decide and write."""
+
+from django import forms
+
+from .models import Channel, Entry, EntryKind, Manual, Section
+
+RESERVED_SLUGS = {"new", "print", "review", "editions", "settings", "sections", "preview", "search", "compare", "manual"}
+
+
+class EntryForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    slug = forms.SlugField(
+        max_length=100, help_text="Part of the web address; letters, numbers and hyphens. Links use it as slug.md."
+    )
+    kind = forms.ChoiceField(choices=EntryKind.choices)
+    section = forms.ModelChoiceField(queryset=Section.objects.none(), empty_label=None)
+    summary = forms.CharField(max_length=500, required=False, help_text="One or two sentences shown in the contents.")
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true"}),
+        required=False,
+        help_text="Markdown. Link to another entry with [its title](its-slug.md).",
+    )
+    channels = forms.MultipleChoiceField(
+        choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text="Where this applies."
+    )
+    owner = forms.CharField(max_length=200, required=False, help_text="The person or team who answers for it.")
+    review_every_months = forms.IntegerField(min_value=1, max_value=60, initial=12, label="Review every (months)")
+    effective_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, manual: Manual, entry: Entry | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.manual = manual
+        self.entry = entry
+        self.fields["section"].queryset = Section.objects.filter(manual=manual).order_by("order", "id")
+        if entry is not None:
+            # Where an entry sits in the manual is arranged on the manual's organise page.
+            del self.fields["section"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(f"“{slug}” is used by the manual's own pages; choose another.")
+        clash = Entry.objects.filter(manual=self.manual, slug=slug)
+        if self.entry is not None:
+            clash = clash.exclude(pk=self.entry.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another entry in this manual already uses this slug.")
+        return slug
+
+    def content(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "lock_version"}
+        data["channels"] = [c for c in Channel.values if c in data.get("channels", [])]
+        return data
+
+    @classmethod
+    def initial_for(cls, entry: Entry) -> dict:
+        return {
+            "title": entry.title, "slug": entry.slug, "kind": entry.kind, "summary": entry.summary,
+            "body": entry.body, "channels": entry.channels, "owner": entry.owner,
+            "review_every_months": entry.review_every_months, "effective_date": entry.effective_date,
+            "lock_version": entry.lock_version,
+        }  # fmt: skip
+
+
+class ApproveForm(forms.Form):
+    change_summary = forms.CharField(
+        label="What changed and why", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    is_material = forms.BooleanField(
+        label="Material change (readers must acknowledge it again)", required=False, initial=True
+    )
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(label="What needs to change", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label="Why it is retired", max_length=500)
+
+
+class ManualForm(forms.ModelForm):
+    class Meta:
+        model = Manual
+        fields = ["title", "organisation", "mission", "vision", "require_second_approver"]
+        widgets = {"mission": forms.Textarea(attrs={"rows": 4}), "vision": forms.Textarea(attrs={"rows": 4})}
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "slug", "intro"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, manual: Manual, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.manual = manual
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        clash = Section.objects.filter(manual=self.manual, slug=slug).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another section in this manual already uses this slug.")
+        return slug

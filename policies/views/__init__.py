@@ -1,0 +1,22 @@
+from .editing import (
+    entry_approve,
+    entry_create,
+    entry_diff,
+    entry_edit,
+    entry_history,
+    entry_request_changes,
+    entry_restore,
+    entry_retire,
+    entry_submit,
+    markdown_preview,
+    review_queue,
+)
+from .organise import manual_organise, manual_settings, section_edit
+from .reading import entry_detail, manual_home, manual_list, manual_pdf, manual_print
+
+__all__ = [
+    "entry_approve", "entry_create", "entry_detail", "entry_diff", "entry_edit", "entry_history",
+    "entry_request_changes", "entry_restore", "entry_retire", "entry_submit", "manual_home", "manual_list",
+    "manual_organise", "manual_pdf", "manual_print", "manual_settings", "markdown_preview", "review_queue",
+    "section_edit",
+]  # fmt: skip
