@@ -4,7 +4,9 @@ from django import forms
 
 from .models import Channel, Entry, EntryKind, Manual, Section
 
-RESERVED_SLUGS = {"new", "print", "review", "editions", "settings", "sections", "preview", "search", "compare", "manual"}
+RESERVED_SLUGS = {
+    "new", "print", "review", "editions", "settings", "sections", "preview", "search", "compare", "onboarding", "pdfs",
+}
 
 
 class EntryForm(forms.Form):

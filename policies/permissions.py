@@ -2,11 +2,6 @@
 
 from django.core.exceptions import PermissionDenied
 
-MANAGERS = "Managers"
-EDITORS = "Editors"
-AGENTS = "Agents"
-
-
 def can_read(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+import re
+from types import SimpleNamespace
 
-from django.db.models import Count, F, Q
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from .models import Entry, EntryStatus, EntryVersion, Manual, Section
+from .models import Edition, Entry, EntryStatus, EntryVersion, Manual, Section
 from .rendering.markdown import resolve_entry_links
 
 
@@ -41,6 +45,14 @@ class ManualSnapshot:
     made_at: datetime
     as_of: datetime | None = None
     version_label: str = ""
+    edition: Edition | None = None
+    home_url: str = ""
+    pdf_url: str = ""
+    print_url: str = ""
+
+    @property
+    def is_past(self) -> bool:
+        return self.as_of is not None or self.edition is not None
 
     @property
     def entries(self) -> list[EntryVersion]:
@@ -95,29 +107,42 @@ def manual_snapshot(manual: Manual) -> ManualSnapshot:
         EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"))
         .exclude(entry__status=EntryStatus.RETIRED)
         .select_related("entry")
-        .order_by("entry__order", "entry_id")
     )
     return _group(manual, sections, versions, placement="entry")
 
 
 
-def _group(manual, sections, versions, *, placement: str) -> ManualSnapshot:
-    """Group versions under sections. ``placement`` says whether the entry's current section and order
-    ("entry") or the ones recorded in the version ("version") place it."""
+def _group(manual, sections, versions, *, placement: str, query: str = "", entries=None) -> ManualSnapshot:
+    """Group versions under sections in reading order.
+
+    ``placement`` says what places a version: the entry's current section and order ("entry"), the ones
+    recorded in ``entries`` (entry id -> the entry as it was, "then"), or the version's own ("version").
+    ``query`` is appended to every URL (``?as_of=...`` for a past view).
+    """
     by_section = {s.pk: SectionView(section=s) for s in sections}
     base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
     for version in versions:
-        entry = version.entry
-        section_id = entry.section_id if placement == "entry" else version.section_id
-        version.entry_slug = entry.slug
-        version.url = f"{base}{entry.slug}/"
+        if placement == "then":
+            then = entries[version.entry_id]
+            version.entry_slug, section_id, version.place = then.slug, then.section_id, then.order
+        elif placement == "entry":
+            version.entry_slug, section_id, version.place = version.entry.slug, version.entry.section_id, version.entry.order
+        else:
+            version.entry_slug, section_id, version.place = version.slug, version.section_id, version.order
+        version.url = f"{base}{version.entry_slug}/{query}"
         view = by_section.get(section_id)
         if view is not None:
             view.entries.append(version)
-    if placement == "version":
-        for view in by_section.values():
-            view.entries.sort(key=lambda v: (v.order, v.entry_id))
-    return ManualSnapshot(manual=manual, sections=list(by_section.values()), made_at=timezone.now())
+    for view in by_section.values():
+        view.entries.sort(key=lambda v: (v.place, v.entry_id))
+    return ManualSnapshot(
+        manual=manual,
+        sections=list(by_section.values()),
+        made_at=timezone.now(),
+        home_url=f"{base}{query}",
+        print_url=reverse("policies:manual_print", kwargs={"manual": manual.slug}) + query,
+        pdf_url=reverse("policies:manual_pdf", kwargs={"manual": manual.slug}) + query,
+    )
 
 
 def live_entry(manual: Manual, slug: str) -> tuple[Entry, EntryVersion]:
@@ -222,3 +247,231 @@ def manual_outline(manual: Manual) -> list[tuple[Section, list[Entry]]]:
     for entry in Entry.objects.filter(manual=manual).select_related("live_version").order_by("order", "id"):
         by_section.setdefault(entry.section_id, []).append(entry)
     return [(s, by_section[s.pk]) for s in sections]
+
+
+# The past: point in time and editions --------------------------------------------------------------------------
+
+
+def manual_snapshot_as_of(manual: Manual, when: datetime) -> ManualSnapshot:
+    """The published manual exactly as readers saw it at ``when``. Four queries, whatever the size.
+
+    For each entry, the newest version approved at or before ``when``; the entry's place, slug and retired
+    state come from its history as of ``when``, and so do the sections and the manual's statements.
+    """
+    front = (
+        Manual.history.filter(id=manual.pk, history_date__lte=when)
+        .order_by("-history_date", "-history_id")
+        .values("title", "organisation", "mission_html", "vision_html")
+        .first()
+    )
+    if front is None:
+        raise Http404("The manual did not exist yet at that time.")
+    then_manual = Manual(pk=manual.pk, slug=manual.slug, **front)
+    sections = sorted(Section.history.as_of(when).filter(manual_id=manual.pk), key=lambda s: (s.order, s.id))
+    # Plain values, not instances: building instances would load each entry's untracked fields one by one.
+    entries = {
+        row["id"]: SimpleNamespace(**row)
+        for row in Entry.history.filter(manual_id=manual.pk, history_date__lte=when)
+        .latest_of_each()
+        .exclude(history_type="-")
+        .values("id", "slug", "section_id", "order", "status")
+    }
+    newest = (
+        EntryVersion.objects.filter(entry_id=OuterRef("entry_id"), approved_at__lte=when)
+        .order_by("-number")
+        .values("id")[:1]
+    )
+    candidates = EntryVersion.objects.filter(entry__manual=manual, approved_at__lte=when, id=Subquery(newest))
+    versions = [
+        v
+        for v in candidates
+        if v.entry_id in entries and entries[v.entry_id].status != EntryStatus.RETIRED
+    ]
+    snapshot = _group(then_manual, sections, versions, placement="then", entries=entries, query=f"?as_of={_as_of_param(when)}")
+    snapshot.as_of = when
+    return snapshot
+
+
+def _as_of_param(when: datetime) -> str:
+    local = timezone.localtime(when)
+    return local.isoformat(timespec="seconds").replace("+", "%2B")
+
+
+def entry_as_of(snapshot: ManualSnapshot, slug: str) -> EntryVersion:
+    """An entry of a past view, found by its slug at that time; 404 if readers could not see it then."""
+    for version in snapshot.entries:
+        if version.entry_slug == slug:
+            return version
+    raise Http404("That entry was not in the published manual at that time.")
+
+
+def edition_list(manual: Manual) -> list[Edition]:
+    return list(
+        Edition.objects.filter(manual=manual).select_related("released_by").annotate(entry_count=Count("items"))
+        .order_by("-released_at")
+    )
+
+
+def edition_get(manual: Manual, label: str) -> Edition:
+    edition = Edition.objects.filter(manual=manual, label=label).select_related("released_by", "manual").first()
+    if edition is None:
+        raise Http404("No edition with that number.")
+    return edition
+
+
+def edition_snapshot(edition: Edition) -> ManualSnapshot:
+    """An edition exactly as released: its frozen sections and versions. Two queries."""
+    manual = edition.manual
+    front = Manual(
+        pk=manual.pk, slug=manual.slug, title=edition.title, organisation=edition.organisation,
+        mission_html=edition.mission_html, vision_html=edition.vision_html,
+    )  # fmt: skip
+    sections = list(edition.sections.order_by("order"))
+    base = reverse("policies:edition_detail", kwargs={"manual": manual.slug, "edition": edition.label})
+    views = {s.pk: SectionView(section=Section(pk=s.section_id, title=s.title, slug=s.slug, intro_html=s.intro_html)) for s in sections}
+    for item in edition.items.select_related("version").order_by("edition_section__order", "order"):
+        version = item.version
+        version.entry_slug = item.slug
+        version.url = f"{base}{item.slug}/"
+        views[item.edition_section_id].entries.append(version)
+    return ManualSnapshot(
+        manual=front,
+        sections=list(views.values()),
+        made_at=timezone.now(),
+        version_label=f"Edition {edition.label}, released {date_format(timezone.localtime(edition.released_at), 'j F Y')}",
+        edition=edition,
+        home_url=base,
+        print_url=f"{base}print/",
+        pdf_url=reverse("policies:edition_pdf", kwargs={"manual": manual.slug, "edition": edition.label}),
+    )
+
+
+@dataclass
+class EntryChange:
+    kind: str  # "new", "revised" or "retired"
+    title: str
+    slug: str
+    before: EntryVersion | None
+    after: EntryVersion | None
+    summaries: list[str] = field(default_factory=list)
+
+
+def snapshot_changes(before: ManualSnapshot | None, after: ManualSnapshot, *, summaries: bool = True) -> list[EntryChange]:
+    """What changed from one view of the manual to another: entries added, revised and retired.
+
+    With ``summaries``, each revised or new entry lists the change summaries of the versions in between
+    (one query).
+    """
+    old = {v.entry_id: v for v in (before.entries if before else [])}
+    new = {v.entry_id: v for v in after.entries}
+    changes: list[EntryChange] = []
+    for entry_id, version in new.items():
+        previous = old.get(entry_id)
+        if previous is None:
+            changes.append(EntryChange("new", version.title, version.entry_slug, None, version))
+        elif previous.pk != version.pk:
+            changes.append(EntryChange("revised", version.title, version.entry_slug, previous, version))
+    for entry_id, version in old.items():
+        if entry_id not in new:
+            changes.append(EntryChange("retired", version.title, version.entry_slug, version, None))
+    if summaries and changes:
+        ranges = {c.after.entry_id: (c.before.number if c.before else 0, c.after.number) for c in changes if c.after}
+        q = Q(pk__in=[])
+        for entry_id, (low, high) in ranges.items():
+            q |= Q(entry_id=entry_id, number__gt=low, number__lte=high)
+        by_entry: dict[int, list[str]] = {}
+        for entry_id, summary in EntryVersion.objects.filter(q).order_by("number").values_list("entry_id", "change_summary"):
+            by_entry.setdefault(entry_id, []).append(summary)
+        for change in changes:
+            if change.after:
+                change.summaries = by_entry.get(change.after.entry_id, [])
+    order = {"new": 0, "revised": 1, "retired": 2}
+    changes.sort(key=lambda c: (order[c.kind], c.title.lower()))
+    return changes
+
+
+def latest_edition(manual: Manual) -> Edition | None:
+    return Edition.objects.filter(manual=manual).order_by("-released_at").first()
+
+
+def parse_as_of(value: str) -> datetime:
+    """A reader's ``?as_of=``: a date (the end of that day) or a full ISO datetime, not in the future.
+
+    Raises ``ValidationError`` with a message naming what was wrong.
+    """
+    from datetime import date, time
+
+    from django.core.exceptions import ValidationError
+
+    raw = (value or "").strip().replace(" ", "+")
+    try:
+        if len(raw) == 10:
+            day = date.fromisoformat(raw)
+            when = timezone.make_aware(datetime.combine(day, time(23, 59, 59, 999999)))
+        else:
+            when = datetime.fromisoformat(raw)
+            if timezone.is_naive(when):
+                when = timezone.make_aware(when)
+    except ValueError:
+        raise ValidationError(
+            f"“{value}” is not a date. Use YYYY-MM-DD (for example 2026-03-01) or a full ISO date and time."
+        ) from None
+    if when > timezone.now() + timedelta(minutes=1):
+        if len(raw) == 10 and when.date() == timezone.localdate():
+            return timezone.now()
+        raise ValidationError(f"{value} is in the future; the manual can only be shown as it stood in the past.")
+    return when
+
+
+def format_as_of(when: datetime) -> str:
+    local = timezone.localtime(when)
+    if (local.hour, local.minute, local.second) == (23, 59, 59):
+        return date_format(local, "j F Y")
+    return date_format(local, "j F Y, H:i")
+
+
+@dataclass
+class SearchHit:
+    version: EntryVersion
+    snippet: str
+    score: int
+
+
+def search_live(manual: Manual, query: str, *, limit: int = 50) -> list[SearchHit]:
+    """Published entries whose title, summary or text hold every word of ``query``. One query.
+
+    Titles count more than summaries, summaries more than text. Drafts are never searched.
+    """
+    words = [w for w in query.lower().split() if w][:8]
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+    versions = (
+        EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"))
+        .exclude(entry__status=EntryStatus.RETIRED)
+        .filter(condition)
+        .select_related("entry")[:500]
+    )
+    base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
+    hits = []
+    for version in versions:
+        title, summary, body = version.title.lower(), version.summary.lower(), version.body.lower()
+        score = sum(5 * (w in title) + 2 * (w in summary) + min(body.count(w), 5) for w in words)
+        version.entry_slug = version.entry.slug
+        version.url = f"{base}{version.entry.slug}/"
+        hits.append(SearchHit(version=version, snippet=_snippet(version.body, words), score=score))
+    hits.sort(key=lambda h: (-h.score, h.version.title.lower()))
+    return hits[:limit]
+
+
+def _snippet(text: str, words: list[str], width: int = 220) -> str:
+    """A plain-text stretch of the body around the first match, without Markdown marks."""
+    plain = re.sub(r"[#>*_`|\[\]]+|\(([^)]*\.md|https?://[^)]*)\)", " ", text)
+    plain = re.sub(r"\s+", " ", plain).strip()
+    lower = plain.lower()
+    positions = [lower.find(w) for w in words if lower.find(w) >= 0]
+    start = max(0, min(positions) - width // 3) if positions else 0
+    piece = plain[start : start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(plain) else "")

@@ -330,3 +330,78 @@ def parse_effective_date(value) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+# Editions ------------------------------------------------------------------------------------------------------
+
+
+def edition_suggest_label(manual: Manual, *, today: date | None = None) -> str:
+    """The next label in the year.number scheme: 2026.1, 2026.2, ..."""
+    from .models import Edition
+
+    year = (today or timezone.localdate()).year
+    taken = set(Edition.objects.filter(manual=manual, label__startswith=f"{year}.").values_list("label", flat=True))
+    number = 1
+    while f"{year}.{number}" in taken:
+        number += 1
+    return f"{year}.{number}"
+
+
+def edition_draft_notes(manual: Manual) -> str:
+    """Release notes in Markdown, generated from what changed since the previous edition."""
+    from . import selectors
+
+    previous = selectors.latest_edition(manual)
+    before = selectors.edition_snapshot(previous) if previous else None
+    changes = selectors.snapshot_changes(before, selectors.manual_snapshot(manual))
+    if not changes:
+        return "No entries changed since the previous edition."
+    headings = {"new": "New entries", "revised": "Revised entries", "retired": "Retired entries"}
+    lines: list[str] = []
+    for kind in ("new", "revised", "retired"):
+        group = [c for c in changes if c.kind == kind]
+        if not group:
+            continue
+        lines += [f"## {headings[kind]}", ""]
+        for change in group:
+            detail = "; ".join(change.summaries) if change.summaries else ""
+            if kind == "revised":
+                detail = f"version {change.before.number} to {change.after.number}" + (f": {detail}" if detail else "")
+            lines.append(f"- **{change.title}**" + (f": {detail}" if detail else ""))
+        lines.append("")
+    return "\n".join(lines).strip() + "\n"
+
+
+@transaction.atomic
+def edition_release(*, manual: Manual, user, label: str, release_notes: str) -> "Edition":
+    """Freeze the live manual as a numbered edition. It never changes after this."""
+    from . import selectors
+    from .models import Edition, EditionEntry, EditionSection
+
+    require(user.has_perm("policies.release_edition"), "Only managers can release editions.")
+    label = (label or "").strip()
+    if Edition.objects.filter(manual=manual, label=label).exists():
+        raise ValidationError({"label": f"Edition {label} already exists; choose another number."})
+    manual = Manual.objects.select_for_update().get(pk=manual.pk)
+    snapshot = selectors.manual_snapshot(manual)
+    if not snapshot.entry_count:
+        raise ValidationError("There is nothing published to release.")
+    edition = Edition(
+        manual=manual, label=label, release_notes=release_notes.strip(),
+        release_notes_html=render_markdown(release_notes), released_at=timezone.now(), released_by=user,
+        title=manual.title, organisation=manual.organisation, mission_html=manual.mission_html,
+        vision_html=manual.vision_html,
+    )  # fmt: skip
+    _save(edition, user=user, reason=f"Released edition {label}")
+    items = []
+    for position, view in enumerate((v for v in snapshot.sections if v.entries), start=1):
+        section = EditionSection.objects.create(
+            edition=edition, section=view.section, slug=view.section.slug, title=view.section.title,
+            intro_html=view.section.intro_html, order=position,
+        )  # fmt: skip
+        items += [
+            EditionEntry(edition=edition, edition_section=section, version=v, slug=v.entry_slug, order=i)
+            for i, v in enumerate(view.entries, start=1)
+        ]
+    EditionEntry.objects.bulk_create(items)  # rows of a new, immutable edition: no history model of their own
+    return edition

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "policies",
 ]
 
@@ -176,4 +178,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools report every layout step at INFO: thousands of lines for a big manual.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "fontTools")
+    },
 }
+
+# Background jobs (PDFs of big manuals) through Django's task framework. The database backend needs a worker
+# (`manage.py db_worker`); with TASKS_IMMEDIATE=1 (tests, `make run`) jobs run at once in the request.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if envbool("TASKS_IMMEDIATE", DEBUG)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# PDFs of manuals with more entries than this are made in the background, with a progress page.
+PDF_BACKGROUND_THRESHOLD = envint("PDF_BACKGROUND_THRESHOLD", 80)

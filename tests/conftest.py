@@ -6,8 +6,9 @@ from policies.models import Manual
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"  # stored PDFs of one test never serve another
 
 
 def _user(username: str, group: str | None, **extra) -> User:

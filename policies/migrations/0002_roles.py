@@ -3,16 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-ROLES = {
-    "Managers": [
-        "view_manual", "change_manual", "add_manual", "manage_manual",
-        "view_section", "add_section", "change_section",
-        "view_entry", "add_entry", "change_entry", "approve_entry", "retire_entry",
-        "view_entryversion",
-    ],
-    "Editors": ["view_manual", "view_section", "view_entry", "add_entry", "change_entry", "view_entryversion"],
-    "Agents": [],
-}  # fmt: skip
+from policies.roles import ROLES, sync_roles
 
 
 def create_roles(apps, schema_editor):
@@ -21,15 +12,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        perms = list(Permission.objects.filter(content_type__app_label="policies", codename__in=codenames))
-        missing = set(codenames) - {p.codename for p in perms}
-        if missing:
-            raise RuntimeError(f"Missing permissions for {name}: {sorted(missing)}")
-        group.permissions.set(perms)
+    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):

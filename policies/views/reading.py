@@ -1,13 +1,33 @@
-"""Reading views. Thin: check access, call a selector, render."""
+"""Reading views. Thin: check access, call a selector, render.
+
+Every reading page takes ``?as_of=YYYY-MM-DD`` (or a full ISO datetime) and then shows the published manual
+as it stood at that time, with a banner saying so.
+"""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from .. import selectors
-from ..rendering import document, pdf
+from .. import pdfs, selectors
+from ..models import PDFKind, PDFStatus, StoredPDF
+from ..permissions import require
+from ..rendering import document
 from ..rendering.markdown import resolve_entry_links
+
+
+def bad_request(request: HttpRequest, message: str, manual=None) -> HttpResponse:
+    return render(request, "policies/bad_request.html", {"message": message, "manual": manual}, status=400)
+
+
+def _snapshot(request: HttpRequest, manual) -> selectors.ManualSnapshot:
+    """The live manual, or the manual as of ``?as_of=`` (ValidationError for a bad date)."""
+    as_of = request.GET.get("as_of")
+    if as_of:
+        return selectors.manual_snapshot_as_of(manual, selectors.parse_as_of(as_of))
+    return selectors.manual_snapshot(manual)
 
 
 @require_GET
@@ -20,7 +40,10 @@ def manual_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def manual_home(request: HttpRequest, manual: str) -> HttpResponse:
     manual_obj = selectors.manual_get(manual)
-    snapshot = selectors.manual_snapshot(manual_obj)
+    try:
+        snapshot = _snapshot(request, manual_obj)
+    except ValidationError as exc:
+        return bad_request(request, " ".join(exc.messages), manual_obj)
     snapshot.with_html(snapshot.page_urls())
     return render(request, "policies/manual_home.html", {"manual": manual_obj, "snapshot": snapshot})
 
@@ -29,8 +52,14 @@ def manual_home(request: HttpRequest, manual: str) -> HttpResponse:
 @login_required
 def entry_detail(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     manual_obj = selectors.manual_get(manual)
-    snapshot = selectors.manual_snapshot(manual_obj)
-    entry_obj, version = selectors.live_entry(manual_obj, entry)
+    try:
+        snapshot = _snapshot(request, manual_obj)
+    except ValidationError as exc:
+        return bad_request(request, " ".join(exc.messages), manual_obj)
+    if snapshot.is_past:
+        entry_obj, version = None, selectors.entry_as_of(snapshot, entry)
+    else:
+        entry_obj, version = selectors.live_entry(manual_obj, entry)
     version.html = resolve_entry_links(version.body_html, snapshot.page_urls())
     return render(
         request,
@@ -43,15 +72,87 @@ def entry_detail(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
 @login_required
 def manual_print(request: HttpRequest, manual: str) -> HttpResponse:
     manual_obj = selectors.manual_get(manual)
-    snapshot = selectors.manual_snapshot(manual_obj)
-    return HttpResponse(document.render_manual_html(snapshot, for_pdf=False))
+    try:
+        snapshot = _snapshot(request, manual_obj)
+    except ValidationError as exc:
+        return bad_request(request, " ".join(exc.messages), manual_obj)
+    suffix = f" (as of {selectors.format_as_of(snapshot.as_of)})" if snapshot.as_of else ""
+    return HttpResponse(document.render_manual_html(snapshot, for_pdf=False, title_suffix=suffix))
 
 
 @require_GET
 @login_required
 def manual_pdf(request: HttpRequest, manual: str) -> HttpResponse:
     manual_obj = selectors.manual_get(manual)
-    data = pdf.manual_pdf(selectors.manual_snapshot(manual_obj))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{manual_obj.slug}.pdf"'
-    return response
+    as_of = request.GET.get("as_of")
+    if as_of:
+        try:
+            when = selectors.parse_as_of(as_of)
+        except ValidationError as exc:
+            return bad_request(request, " ".join(exc.messages), manual_obj)
+        pdf = pdfs.pdf_request(manual=manual_obj, user=request.user, kind=PDFKind.AS_OF, params={"as_of": when.isoformat()})
+    else:
+        pdf = pdfs.pdf_request(manual=manual_obj, user=request.user)
+    return pdf_response(request, pdf)
+
+
+def pdf_response(request: HttpRequest, pdf: StoredPDF) -> HttpResponse:
+    """The PDF itself when it is ready, otherwise a page that shows its progress."""
+    if pdf.status == PDFStatus.DONE and pdf.file:
+        response = FileResponse(pdf.file.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{_filename(pdf)}"'
+        return response
+    return redirect(reverse("policies:pdf_status", kwargs={"manual": pdf.manual.slug, "pdf": pdf.pk}))
+
+
+def _filename(pdf: StoredPDF) -> str:
+    if pdf.kind == PDFKind.EDITION:
+        return f"{pdf.manual.slug}-{pdf.edition.label}.pdf"
+    if pdf.kind == PDFKind.AS_OF:
+        return f"{pdf.manual.slug}-as-of-{pdf.params['as_of'][:10]}.pdf"
+    if pdf.kind == PDFKind.ONBOARDING:
+        return f"{pdf.manual.slug}-onboarding.pdf"
+    return f"{pdf.manual.slug}.pdf"
+
+
+def _stored_pdf(request: HttpRequest, manual: str, pdf: int) -> StoredPDF:
+    stored = StoredPDF.objects.select_related("manual", "edition").filter(pk=pdf, manual__slug=manual).first()
+    if stored is None:
+        raise Http404("No such PDF.")
+    if stored.kind == PDFKind.ONBOARDING:
+        # A packet is made for one new hire; editors and managers may see any.
+        require(stored.requested_by_id == request.user.pk or request.user.has_perm("policies.change_entry"))
+    return stored
+
+
+@require_GET
+@login_required
+def pdf_status(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
+    """Progress of a PDF being made: a page that refreshes itself, or JSON for its script."""
+    stored = _stored_pdf(request, manual, pdf)
+    download = reverse("policies:pdf_download", kwargs={"manual": manual, "pdf": stored.pk})
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"status": stored.status, "progress": stored.progress, "stage": stored.stage, "error": stored.error,
+             "download": download if stored.status == PDFStatus.DONE else None}  # fmt: skip
+        )
+    return render(request, "policies/pdf_status.html", {"manual": stored.manual, "pdf": stored, "download": download})
+
+
+@require_GET
+@login_required
+def pdf_download(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
+    stored = _stored_pdf(request, manual, pdf)
+    return pdf_response(request, stored)
+
+
+@require_GET
+@login_required
+def search(request: HttpRequest, manual: str) -> HttpResponse:
+    manual_obj = selectors.manual_get(manual)
+    query = request.GET.get("q", "").strip()[:200]
+    snapshot = selectors.manual_snapshot(manual_obj)
+    hits = selectors.search_live(manual_obj, query) if query else []
+    return render(
+        request, "policies/search.html", {"manual": manual_obj, "snapshot": snapshot, "query": query, "hits": hits}
+    )

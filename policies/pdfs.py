@@ -1,0 +1,147 @@
+"""Stored PDFs: made once, in the background for big manuals, and served again until their content changes.
+
+``pdf_request`` is the one way to ask for a PDF. It names the PDF by a key built from what it shows, so
+simultaneous requests for the same PDF find one row and start one job. ``pdf_make`` renders a row's PDF in a
+child process with a time and memory limit; the ``make_pdf`` task runs it on a worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from io import BytesIO
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pypdf import PdfReader
+
+from . import selectors
+from .models import Edition, Manual, PDFKind, PDFStatus, StoredPDF
+from .rendering.document import render_manual_html
+from .rendering.pdf import PDFRenderError, render_in_subprocess
+
+# Part of every stored PDF's key: bump it when the document's template or stylesheets change, so PDFs made
+# with the old layout are made again.
+LAYOUT_VERSION = 1
+
+
+def _key(manual: Manual, kind: str, params: dict, edition: Edition | None) -> str:
+    if kind == PDFKind.EDITION:
+        basis = f"edition:{edition.pk}"
+    elif kind == PDFKind.AS_OF:
+        basis = f"as_of:{manual.pk}:{params['as_of']}"
+    else:
+        basis = f"{kind}:{manual.pk}:{manual.content_changed_at.isoformat()}"
+    extra = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{basis}:{extra}:layout{LAYOUT_VERSION}"
+
+
+def _stale_running(pdf: StoredPDF) -> bool:
+    """A job that has run far past the render time limit died with its worker; it may be started again."""
+    limit = timedelta(seconds=settings.PDF_RENDER_TIMEOUT_SECONDS * 2 + 60)
+    started = pdf.started_at or pdf.created_at
+    return pdf.status in (PDFStatus.QUEUED, PDFStatus.RUNNING) and timezone.now() - started > limit
+
+
+def pdf_request(
+    *, manual: Manual, user, kind: str = PDFKind.LIVE, edition: Edition | None = None, params: dict | None = None,
+    background: bool | None = None,
+) -> StoredPDF:
+    """The stored PDF for this manual, edition, date or onboarding choice; starts making it if needed.
+
+    Small manuals are made at once, in this request; big ones (more entries than
+    ``settings.PDF_BACKGROUND_THRESHOLD``) on a worker, and the caller shows progress.
+    """
+    params = params or {}
+    key = _key(manual, kind, params, edition)
+    pdf = StoredPDF.objects.filter(key=key).first()
+    if pdf is None:
+        try:
+            with transaction.atomic():
+                pdf = StoredPDF.objects.create(
+                    manual=manual, edition=edition, kind=kind, key=key, params=params, requested_by=user
+                )
+        except IntegrityError:
+            return StoredPDF.objects.get(key=key)  # someone else asked first: theirs is the one job
+    elif pdf.status == PDFStatus.DONE and pdf.file:
+        return pdf
+    elif pdf.status == PDFStatus.FAILED or _stale_running(pdf):
+        with transaction.atomic():
+            claimed = StoredPDF.objects.select_for_update().get(pk=pdf.pk)
+            if claimed.status != PDFStatus.FAILED and not _stale_running(claimed):
+                return claimed
+            claimed.status, claimed.error, claimed.progress, claimed.stage = PDFStatus.QUEUED, "", 0, ""
+            claimed.started_at = None
+            claimed.save()
+            pdf = claimed
+    else:
+        return pdf  # queued or being made by another request
+    if background is None:
+        background = _entry_count(pdf) > settings.PDF_BACKGROUND_THRESHOLD
+    if background:
+        from .tasks import make_pdf
+
+        make_pdf.enqueue(pdf.pk)
+        pdf.refresh_from_db()
+    else:
+        pdf_make(pdf_id=pdf.pk)
+        pdf.refresh_from_db()
+    return pdf
+
+
+def _entry_count(pdf: StoredPDF) -> int:
+    if pdf.kind == PDFKind.EDITION:
+        return pdf.edition.items.count()
+    return pdf.manual.entries.count()
+
+
+def _progress(pdf: StoredPDF, percent: int, stage: str, **fields) -> None:
+    pdf.progress, pdf.stage = percent, stage
+    for name, value in fields.items():
+        setattr(pdf, name, value)
+    pdf.save(update_fields=["progress", "stage", *fields])
+
+
+def pdf_snapshot(pdf: StoredPDF) -> tuple[selectors.ManualSnapshot, dict]:
+    """What a stored PDF shows, and the extra options of its document (onboarding role, sign-off page)."""
+    if pdf.kind == PDFKind.EDITION:
+        return selectors.edition_snapshot(pdf.edition), {}
+    if pdf.kind == PDFKind.AS_OF:
+        when = datetime.fromisoformat(pdf.params["as_of"])
+        snapshot = selectors.manual_snapshot_as_of(pdf.manual, when)
+        return snapshot, {"title_suffix": f" (as of {selectors.format_as_of(when)})"}
+    snapshot = selectors.manual_snapshot(pdf.manual)
+    if pdf.kind == PDFKind.ONBOARDING:
+        chosen = set(pdf.params.get("sections", []))
+        snapshot.sections = [s for s in snapshot.sections if s.slug in chosen]
+        return snapshot, {"role": pdf.params.get("role", ""), "signoff": True}
+    return snapshot, {}
+
+
+def pdf_make(*, pdf_id: int) -> StoredPDF:
+    """Render a stored PDF's document and keep the file. A failure is recorded with a clear message."""
+    pdf = StoredPDF.objects.select_related("manual", "edition").get(pk=pdf_id)
+    if pdf.status == PDFStatus.DONE and pdf.file:
+        return pdf
+    _progress(pdf, 5, "Gathering the published text", status=PDFStatus.RUNNING, started_at=timezone.now())
+    try:
+        snapshot, options = pdf_snapshot(pdf)
+        html = render_manual_html(snapshot, for_pdf=True, **options)
+        _progress(pdf, 20, "Laying out the pages")
+        data = render_in_subprocess(
+            html, timeout=settings.PDF_RENDER_TIMEOUT_SECONDS, memory_mb=settings.PDF_RENDER_MEMORY_MB
+        )
+    except PDFRenderError as exc:
+        _progress(pdf, 0, "Failed", status=PDFStatus.FAILED, error=str(exc), finished_at=timezone.now())
+        return pdf
+    _progress(pdf, 95, "Saving")
+    name = f"{pdf.manual.slug}-{pdf.kind}-{pdf.pk}.pdf"
+    pdf.file.save(name, ContentFile(data), save=False)
+    pdf.size = len(data)
+    pdf.pages = len(PdfReader(BytesIO(data)).pages)
+    _progress(pdf, 100, "Ready", status=PDFStatus.DONE, file=pdf.file, size=pdf.size, pages=pdf.pages,
+              finished_at=timezone.now())  # fmt: skip
+    return pdf

@@ -1,0 +1,158 @@
+"""Editions, comparisons between two points of the manual's life, and onboarding packets."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import pdfs, selectors, services
+from ..diffing import word_diff
+from ..models import PDFKind
+from ..models.edition import validate_edition_label
+from ..permissions import require
+from ..rendering import document
+from ..rendering.markdown import resolve_entry_links
+from .reading import bad_request, pdf_response
+
+
+class ReleaseForm(forms.Form):
+    label = forms.CharField(label="Edition number", max_length=31, validators=[validate_edition_label],
+                            help_text="For example 2026.2. It appears on the PDF's cover and footer.")  # fmt: skip
+    release_notes = forms.CharField(
+        label="Release notes", widget=forms.Textarea(attrs={"rows": 14}), required=False,
+        help_text="Generated from what changed since the previous edition; edit them as you like (Markdown).",
+    )  # fmt: skip
+
+
+class OnboardingForm(forms.Form):
+    role = forms.CharField(label="Role of the new hire", max_length=100, help_text="For example: Chat agent")
+    sections = forms.MultipleChoiceField(label="Sections to include", widget=forms.CheckboxSelectMultiple)
+
+
+@require_GET
+@login_required
+def edition_list(request: HttpRequest, manual: str) -> HttpResponse:
+    manual_obj = selectors.manual_get(manual)
+    return render(request, "policies/edition_list.html", {"manual": manual_obj, "editions": selectors.edition_list(manual_obj)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edition_release(request: HttpRequest, manual: str) -> HttpResponse:
+    require(request.user.has_perm("policies.release_edition"), "Only managers can release editions.")
+    manual_obj = selectors.manual_get(manual)
+    if request.method == "POST":
+        form = ReleaseForm(request.POST)
+        if form.is_valid():
+            try:
+                edition = services.edition_release(
+                    manual=manual_obj, user=request.user, label=form.cleaned_data["label"],
+                    release_notes=form.cleaned_data["release_notes"],
+                )  # fmt: skip
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                messages.success(request, f"Edition {edition.label} released. It will not change from now on.")
+                return redirect(edition.get_absolute_url())
+    else:
+        form = ReleaseForm(initial={"label": services.edition_suggest_label(manual_obj),
+                                    "release_notes": services.edition_draft_notes(manual_obj)})  # fmt: skip
+    return render(request, "policies/edition_release.html", {"manual": manual_obj, "form": form})
+
+
+def _edition_snapshot(manual: str, edition: str):
+    manual_obj = selectors.manual_get(manual)
+    return manual_obj, selectors.edition_snapshot(selectors.edition_get(manual_obj, edition))
+
+
+@require_GET
+@login_required
+def edition_detail(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
+    manual_obj, snapshot = _edition_snapshot(manual, edition)
+    snapshot.with_html(snapshot.page_urls())
+    return render(request, "policies/manual_home.html", {"manual": manual_obj, "snapshot": snapshot})
+
+
+@require_GET
+@login_required
+def edition_entry(request: HttpRequest, manual: str, edition: str, entry: str) -> HttpResponse:
+    manual_obj, snapshot = _edition_snapshot(manual, edition)
+    version = selectors.entry_as_of(snapshot, entry)
+    version.html = resolve_entry_links(version.body_html, snapshot.page_urls())
+    return render(request, "policies/entry_detail.html", {"manual": manual_obj, "snapshot": snapshot, "entry": None, "version": version})
+
+
+@require_GET
+@login_required
+def edition_print(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
+    _manual, snapshot = _edition_snapshot(manual, edition)
+    return HttpResponse(document.render_manual_html(snapshot, for_pdf=False))
+
+
+@require_GET
+@login_required
+def edition_pdf(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
+    manual_obj = selectors.manual_get(manual)
+    edition_obj = selectors.edition_get(manual_obj, edition)
+    pdf = pdfs.pdf_request(manual=manual_obj, user=request.user, kind=PDFKind.EDITION, edition=edition_obj)
+    return pdf_response(request, pdf)
+
+
+def _point(manual_obj, value: str):
+    """An edition label or a date: the snapshot it names, and what to call it."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError("Choose two editions or dates to compare.")
+    edition = manual_obj.editions.filter(label=value).first()
+    if edition is not None:
+        return selectors.edition_snapshot(edition), f"Edition {edition.label}"
+    when = selectors.parse_as_of(value)
+    return selectors.manual_snapshot_as_of(manual_obj, when), selectors.format_as_of(when)
+
+
+@require_GET
+@login_required
+def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
+    """What changed between two editions or dates (``?from=2026.1&to=2026.2``, or dates), with word diffs."""
+    manual_obj = selectors.manual_get(manual)
+    editions = selectors.edition_list(manual_obj)
+    context = {"manual": manual_obj, "editions": editions, "from_value": request.GET.get("from", ""),
+               "to_value": request.GET.get("to", "")}  # fmt: skip
+    if "from" in request.GET or "to" in request.GET:
+        try:
+            before, context["from_label"] = _point(manual_obj, request.GET.get("from"))
+            after, context["to_label"] = _point(manual_obj, request.GET.get("to"))
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+            return render(request, "policies/manual_compare.html", context, status=400)
+        changes = selectors.snapshot_changes(before, after)
+        for change in changes:
+            old, new = change.before, change.after
+            change.body_diff = word_diff(old.body if old else "", new.body if new else "")
+            change.title_diff = word_diff(old.title if old else "", new.title if new else "")
+        context["changes"] = changes
+    return render(request, "policies/manual_compare.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
+    """A PDF of the sections a new hire's role needs, with a cover naming the role and a sign-off page."""
+    manual_obj = selectors.manual_get(manual)
+    sections = [s for s in selectors.manual_snapshot(manual_obj).sections if s.entries]
+    form = OnboardingForm(request.POST or None)
+    form.fields["sections"].choices = [(s.slug, s.title) for s in sections]
+    if request.method == "POST" and form.is_valid():
+        chosen = [s.slug for s in sections if s.slug in form.cleaned_data["sections"]]
+        pdf = pdfs.pdf_request(
+            manual=manual_obj, user=request.user, kind=PDFKind.ONBOARDING,
+            params={"role": form.cleaned_data["role"].strip(), "sections": chosen},
+        )  # fmt: skip
+        return redirect(reverse("policies:pdf_status", kwargs={"manual": manual_obj.slug, "pdf": pdf.pk}))
+    if not sections:
+        return bad_request(request, "Nothing is published in this manual yet, so there is nothing to put in a packet.", manual_obj)
+    return render(request, "policies/onboarding.html", {"manual": manual_obj, "form": form})
