@@ -66,11 +66,17 @@ class ManualSnapshot:
     def last_published_at(self) -> datetime | None:
         return max((v.approved_at for v in self.entries), default=None)
 
-    def page_urls(self) -> dict[int, str]:
-        return {v.entry_id: v.url for v in self.entries}
+    def page_urls(self) -> dict[int | str, str]:
+        """Each entry's page, by entry id and by slug (the two ways stored links name an entry)."""
+        urls: dict[int | str, str] = {v.entry_id: v.url for v in self.entries}
+        urls.update({v.entry_slug: v.url for v in self.entries})
+        return urls
 
-    def anchor_urls(self) -> dict[int, str]:
-        return {v.entry_id: f"#entry-{v.entry_slug}" for v in self.entries}
+    def anchor_urls(self) -> dict[int | str, str]:
+        """Each entry's anchor in the one-page document, by entry id and by slug."""
+        urls: dict[int | str, str] = {v.entry_id: f"#entry-{v.entry_slug}" for v in self.entries}
+        urls.update({v.entry_slug: f"#entry-{v.entry_slug}" for v in self.entries})
+        return urls
 
     def with_html(self, urls: dict[int, str]) -> ManualSnapshot:
         """Set ``html`` on every version: its body with links to other entries pointing at ``urls``."""
@@ -158,10 +164,13 @@ def live_entry(manual: Manual, slug: str) -> tuple[Entry, EntryVersion]:
     return entry, entry.live_version
 
 
-def entry_link_urls(manual: Manual) -> dict[int, str]:
-    """URL of every live entry of a manual, by entry id: one query, for resolving links on a page."""
+def entry_link_urls(manual: Manual) -> dict[int | str, str]:
+    """URL of every live entry of a manual, by entry id and by slug: one query, for resolving links on a page."""
     base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
-    return {pk: f"{base}{slug}/" for pk, slug in Entry.objects.live().filter(manual=manual).values_list("id", "slug")}
+    urls: dict[int | str, str] = {}
+    for pk, slug in Entry.objects.live().filter(manual=manual).values_list("id", "slug"):
+        urls[pk] = urls[slug] = f"{base}{slug}/"
+    return urls
 
 
 # Editing ----------------------------------------------------------------------------------------------------
@@ -198,6 +207,10 @@ class TimelineEvent:
     detail: str = ""
     status: str = ""
     version: EntryVersion | None = None
+
+    @property
+    def status_label(self) -> str:
+        return EntryStatus(self.status).label if self.status in EntryStatus.values else self.status
 
 
 def entry_timeline(entry: Entry) -> list[TimelineEvent]:
@@ -268,23 +281,33 @@ def manual_snapshot_as_of(manual: Manual, when: datetime) -> ManualSnapshot:
         raise Http404("The manual did not exist yet at that time.")
     then_manual = Manual(pk=manual.pk, slug=manual.slug, **front)
     sections = sorted(Section.history.as_of(when).filter(manual_id=manual.pk), key=lambda s: (s.order, s.id))
+    # For each entry (entries are never deleted), its newest history row and its newest version by then, each
+    # found through an indexed subquery per entry: the work grows with the entries, not with their past.
+    HistoricalEntry = Entry.history.model
+    then_rows = Entry.objects.filter(manual=manual).annotate(
+        then_id=Subquery(
+            HistoricalEntry.objects.filter(id=OuterRef("pk"), history_date__lte=when)
+            .order_by("-history_date", "-history_id")
+            .values("history_id")[:1]
+        )
+    )
     # Plain values, not instances: building instances would load each entry's untracked fields one by one.
     entries = {
         row["id"]: SimpleNamespace(**row)
-        for row in Entry.history.filter(manual_id=manual.pk, history_date__lte=when)
-        .latest_of_each()
-        .exclude(history_type="-")
-        .values("id", "slug", "section_id", "order", "status")
+        for row in HistoricalEntry.objects.filter(history_id__in=then_rows.values("then_id")).values(
+            "id", "slug", "section_id", "order", "status"
+        )
     }
-    newest = (
-        EntryVersion.objects.filter(entry_id=OuterRef("entry_id"), approved_at__lte=when)
-        .order_by("-number")
-        .values("id")[:1]
+    newest = Entry.objects.filter(manual=manual).annotate(
+        version_id=Subquery(
+            EntryVersion.objects.filter(entry_id=OuterRef("pk"), approved_at__lte=when)
+            .order_by("-approved_at", "-number")
+            .values("id")[:1]
+        )
     )
-    candidates = EntryVersion.objects.filter(entry__manual=manual, approved_at__lte=when, id=Subquery(newest))
     versions = [
         v
-        for v in candidates
+        for v in EntryVersion.objects.filter(id__in=newest.values("version_id"))
         if v.entry_id in entries and entries[v.entry_id].status != EntryStatus.RETIRED
     ]
     snapshot = _group(then_manual, sections, versions, placement="then", entries=entries, query=f"?as_of={_as_of_param(when)}")

@@ -23,8 +23,9 @@ ENTRY_CONTENT_FIELDS = (
     "review_every_months", "effective_date",
 )  # fmt: skip
 VERSION_FIELDS = ENTRY_CONTENT_FIELDS
-# Where an entry sits in the manual: arranged by managers, not subject to review.
-PLACEMENT_FIELDS = {"section", "order"}
+# Where an entry sits in the manual and its web address: they take effect at once and are not subject to
+# review, because they change no text readers have not seen approved.
+PLACEMENT_FIELDS = {"section", "order", "slug"}
 
 
 class TransitionError(ValidationError):
@@ -70,8 +71,9 @@ def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") ->
             changed = True
     if not changed:
         return manual
-    manual.mission_html = render_markdown(manual.mission)
-    manual.vision_html = render_markdown(manual.vision)
+    link_map = manual_link_map(manual) if manual.pk else None
+    manual.mission_html = render_markdown(manual.mission, link_map=link_map)
+    manual.vision_html = render_markdown(manual.vision, link_map=link_map)
     manual.content_changed_at = timezone.now()
     _save(manual, user=user, reason=reason or ("Created the manual" if creating else "Edited the manual"))
     return manual

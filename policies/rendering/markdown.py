@@ -19,6 +19,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 ENTRY_LINK_PREFIX = "#pm-entry-"
+SLUG_LINK_PREFIX = "#pm-slug-"
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark",
@@ -98,12 +99,14 @@ class _ManualTreeprocessor(Treeprocessor):
         if slug is None:
             return
         entry_id = self.link_map.get(slug)
-        if entry_id is None:
-            if href.endswith(".md"):
-                self.broken.append(slug)
-                el.attrib.pop("href", None)
-            return
-        el.set("href", f"{ENTRY_LINK_PREFIX}{entry_id}")
+        if entry_id is not None:
+            el.set("href", f"{ENTRY_LINK_PREFIX}{entry_id}")
+        elif href.endswith(".md"):
+            # No such entry yet: keep the slug, so the link works once an entry of that name is published.
+            self.broken.append(slug)
+            el.set("href", f"{SLUG_LINK_PREFIX}{slug}")
+        else:
+            return  # an ordinary relative link
         el.set("class", "xref")
 
     def _callout(self, parent: etree.Element, index: int, quote: etree.Element) -> None:
@@ -211,19 +214,24 @@ def render_markdown(text: str, *, link_map: Mapping[str, int] | None = None) -> 
     return result
 
 
-_ENTRY_HREF = re.compile(r'href="' + re.escape(ENTRY_LINK_PREFIX) + r'(\d+)"')
+_ENTRY_HREF = re.compile(
+    r'href="(?:' + re.escape(ENTRY_LINK_PREFIX) + r"(\d+)|" + re.escape(SLUG_LINK_PREFIX) + r'([a-z0-9_-]+))"'
+)
 
 
-def resolve_entry_links(html: str, url_for: Callable[[int], str | None] | Mapping[int, str]) -> str:
+def resolve_entry_links(html: str, url_for: Callable[[int | str], str | None] | Mapping[int | str, str]) -> str:
     """Replace stored entry links by the URLs the current page needs.
 
-    ``url_for`` gives an entry id's URL (a page in the browser, an anchor in the print page and the PDF),
-    or None where the reader cannot follow it (not published); such a link loses its target.
+    Links are stored by entry id, or by slug where no entry had that slug when the text was saved.
+    ``url_for`` gives the URL of an entry id or slug (a page in the browser, an anchor in the print page and
+    the PDF), or None where the reader cannot follow it (not published); such a link keeps its text and loses
+    its target.
     """
     lookup = url_for.get if isinstance(url_for, Mapping) else url_for
 
     def replace(match: re.Match) -> str:
-        url = lookup(int(match.group(1)))
+        key = int(match.group(1)) if match.group(1) else match.group(2)
+        url = lookup(key)
         if url is None:
             return 'aria-disabled="true"'
         return f'href="{url}"'

@@ -263,6 +263,8 @@ def entry_diff(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
         "policies/entry_diff.html",
         {
             "manual": entry_obj.manual, "entry": entry_obj, "versions": versions, "rows": rows,
+            "unchanged": [row["label"] for row in rows if not row["changed"]],
+            "changed_any": any(row["changed"] for row in rows),
             "old_label": old_label, "new_label": new_label,
             "from_value": request.GET.get("from", default_from), "to_value": request.GET.get("to", "draft"),
         },  # fmt: skip
