@@ -5,28 +5,42 @@ from . import services
 from .models import Entry, EntryVersion, Manual, Section
 
 
-class SectionInline(admin.TabularInline):
-    model = Section
-    extra = 0
-    fields = ("order", "title", "slug")
-    show_change_link = True
+class NoDeleteMixin:
+    """Nothing is hard-deleted through the product: retiring keeps history."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Manual)
-class ManualAdmin(SimpleHistoryAdmin):
+class ManualAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ("title", "organisation", "slug", "require_second_approver")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [SectionInline]
+    fields = ("title", "slug", "organisation", "mission", "vision", "require_second_approver")
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in self.fields}
+        saved = services.manual_save(manual=Manual.objects.get(pk=obj.pk) if change else None, user=request.user,
+                                     data=data, reason="Edited in the admin")  # fmt: skip
+        obj.pk = saved.pk
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ("title", "manual", "order")
     list_filter = ("manual",)
+    fields = ("manual", "title", "slug", "intro", "order")
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in ("title", "slug", "intro", "order")}
+        saved = services.section_save(section=Section.objects.get(pk=obj.pk) if change else None,
+                                      manual=form.cleaned_data["manual"], user=request.user, data=data,
+                                      reason="Edited in the admin")  # fmt: skip
+        obj.pk = saved.pk
 
 
 @admin.register(Entry)
-class EntryAdmin(SimpleHistoryAdmin):
+class EntryAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ("title", "manual", "section", "kind", "status", "live_version", "updated_at")
     list_filter = ("manual", "kind", "status")
     search_fields = ("title", "slug", "summary")
@@ -36,15 +50,13 @@ class EntryAdmin(SimpleHistoryAdmin):
     )  # fmt: skip
     actions = ["submit_for_review", "retire"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # retiring keeps history; nothing is hard-deleted through the product
-
     def save_model(self, request, obj, form, change):
         data = {f: form.cleaned_data[f] for f in services.ENTRY_CONTENT_FIELDS if f in form.cleaned_data}
+        # The form has already copied its values onto ``obj``; the service compares against the stored row.
         saved = services.entry_save_draft(
-            entry=obj if change else None, manual=form.cleaned_data["manual"], user=request.user, data=data,
-            reason="Edited in the admin",
-        )
+            entry=Entry.objects.get(pk=obj.pk) if change else None, manual=form.cleaned_data["manual"],
+            user=request.user, data=data, reason="Edited in the admin",
+        )  # fmt: skip
         obj.pk = saved.pk
 
     @admin.action(description="Submit for review")

@@ -113,6 +113,7 @@ def manual_snapshot(manual: Manual) -> ManualSnapshot:
         EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"))
         .exclude(entry__status=EntryStatus.RETIRED)
         .select_related("entry")
+        .defer("body", "entry__body", "entry__body_html")  # readers get the stored HTML, never the source
     )
     return _group(manual, sections, versions, placement="entry")
 

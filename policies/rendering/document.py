@@ -61,6 +61,8 @@ def edition_label(snapshot: ManualSnapshot) -> str:
     """What the cover and the footer call this edition."""
     if snapshot.version_label:
         return snapshot.version_label
+    if snapshot.as_of is not None:
+        return f"As published on {date_format(timezone.localtime(snapshot.as_of), 'j F Y, H:i')}"
     last = snapshot.last_published_at
     if last is None:
         return "Live edition, nothing published yet"
@@ -120,6 +122,7 @@ def render_manual_html(
         # Our own file, not user content: marked safe so autoescaping leaves the CSS's quotes alone.
         "css": mark_safe(document_css(for_pdf=for_pdf)),
         "edition": edition_label(snapshot),
+        "is_past": snapshot.is_past,
         "made_at": snapshot.made_at,
         "entry_count": snapshot.entry_count,
         "sections": sections,

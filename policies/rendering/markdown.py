@@ -33,10 +33,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align", "colspan", "rowspan"},
     "ol": {"start"},
     "abbr": {"title"},
-    "h3": {"id"},
-    "h4": {"id"},
-    "h5": {"id"},
-    "h6": {"id"},
+    # No "id" anywhere: a body could otherwise take over another entry's anchor in the print page and PDF.
 }
 ALLOWED_CLASSES = {
     "div": {"callout", "callout-note", "callout-warning", "callout-tip", "callout-important"},
