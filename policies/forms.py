@@ -5,7 +5,17 @@ from django import forms
 from .models import Channel, Entry, EntryKind, Manual, Section
 
 RESERVED_SLUGS = {
-    "new", "print", "review", "editions", "settings", "sections", "preview", "search", "compare", "onboarding", "pdfs",
+    "new",
+    "print",
+    "review",
+    "editions",
+    "settings",
+    "sections",
+    "preview",
+    "search",
+    "compare",
+    "onboarding",
+    "pdfs",
 }
 
 

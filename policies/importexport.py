@@ -42,9 +42,7 @@ ENTRY_KEYS = (
 # The fields a published version is compared on. Where an entry sits (section, order) is arranged by managers
 # and applies at once, so a change there alone makes no new version. The slug is the entry's identity: the
 # import finds entries by it, and the export writes the entry's, so it never differs from the file's.
-TEXT_FIELDS = tuple(
-    f for f in services.ENTRY_CONTENT_FIELDS if f not in services.PLACEMENT_FIELDS and f != "slug"
-)
+TEXT_FIELDS = tuple(f for f in services.ENTRY_CONTENT_FIELDS if f not in services.PLACEMENT_FIELDS and f != "slug")
 
 KINDS = [k.value for k in EntryKind]
 MAX_REVIEW_MONTHS = 120
@@ -227,8 +225,9 @@ class _Fields:
             if given:
                 self.problem(key, f"'{key}' is '{value}', which is not a valid slug: {rule}")
             else:
-                self.problem(None, f"the file name gives the slug '{value}', which is not valid: {rule} "
-                             "(or set 'slug')")
+                self.problem(
+                    None, f"the file name gives the slug '{value}', which is not valid: {rule} (or set 'slug')"
+                )
             return ""
         if len(value) > max_length:
             self.problem(key, f"'{key}' is longer than {max_length} characters")
@@ -269,8 +268,10 @@ class _Fields:
             return []
         unknown = [v for v in value if v not in CHANNEL_ORDER]
         if unknown:
-            self.problem(key, f"unknown channel {', '.join(_show(u) for u in unknown[:5])} "
-                         f"(choose from {', '.join(CHANNEL_ORDER)})")
+            self.problem(
+                key,
+                f"unknown channel {', '.join(_show(u) for u in unknown[:5])} (choose from {', '.join(CHANNEL_ORDER)})",
+            )
             return []
         if len(set(value)) != len(value):
             self.problem(key, f"a channel is listed twice in '{key}'")
@@ -530,9 +531,7 @@ def _read_entry_file(
         order=fields.integer("order", default=0, minimum=0, maximum=MAX_ORDER),
         channels=fields.channels("channels"),
         owner=fields.text("owner", max_length=200),
-        review_every_months=fields.integer(
-            "review_every_months", default=12, minimum=1, maximum=MAX_REVIEW_MONTHS
-        ),
+        review_every_months=fields.integer("review_every_months", default=12, minimum=1, maximum=MAX_REVIEW_MONTHS),
         summary=fields.text("summary", max_length=500),
         effective_date=fields.date("effective_date"),
         body=clean_body(body),
@@ -569,8 +568,13 @@ class ImportReport:
     @property
     def changed_anything(self) -> bool:
         return bool(
-            self.manual_created or self.manual_changed or self.sections_created or self.sections_updated
-            or self.created or self.updated or self.published
+            self.manual_created
+            or self.manual_changed
+            or self.sections_created
+            or self.sections_updated
+            or self.created
+            or self.updated
+            or self.published
         )
 
     def lines(self) -> list[str]:

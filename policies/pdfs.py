@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from io import BytesIO
 from datetime import datetime, timedelta
+from io import BytesIO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -47,7 +47,12 @@ def _stale_running(pdf: StoredPDF) -> bool:
 
 
 def pdf_request(
-    *, manual: Manual, user, kind: str = PDFKind.LIVE, edition: Edition | None = None, params: dict | None = None,
+    *,
+    manual: Manual,
+    user,
+    kind: str = PDFKind.LIVE,
+    edition: Edition | None = None,
+    params: dict | None = None,
     background: bool | None = None,
 ) -> StoredPDF:
     """The stored PDF for this manual, edition, date or onboarding choice; starts making it if needed.

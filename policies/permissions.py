@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
+
 def can_read(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
-
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
@@ -118,7 +117,6 @@ def manual_snapshot(manual: Manual) -> ManualSnapshot:
     return _group(manual, sections, versions, placement="entry")
 
 
-
 def _group(manual, sections, versions, *, placement: str, query: str = "", entries=None) -> ManualSnapshot:
     """Group versions under sections in reading order.
 
@@ -133,7 +131,11 @@ def _group(manual, sections, versions, *, placement: str, query: str = "", entri
             then = entries[version.entry_id]
             version.entry_slug, section_id, version.place = then.slug, then.section_id, then.order
         elif placement == "entry":
-            version.entry_slug, section_id, version.place = version.entry.slug, version.entry.section_id, version.entry.order
+            version.entry_slug, section_id, version.place = (
+                version.entry.slug,
+                version.entry.section_id,
+                version.entry.order,
+            )
         else:
             version.entry_slug, section_id, version.place = version.slug, version.section_id, version.order
         version.url = f"{base}{version.entry_slug}/{query}"
@@ -311,7 +313,9 @@ def manual_snapshot_as_of(manual: Manual, when: datetime) -> ManualSnapshot:
         for v in EntryVersion.objects.filter(id__in=newest.values("version_id"))
         if v.entry_id in entries and entries[v.entry_id].status != EntryStatus.RETIRED
     ]
-    snapshot = _group(then_manual, sections, versions, placement="then", entries=entries, query=f"?as_of={_as_of_param(when)}")
+    snapshot = _group(
+        then_manual, sections, versions, placement="then", entries=entries, query=f"?as_of={_as_of_param(when)}"
+    )
     snapshot.as_of = when
     return snapshot
 
@@ -331,7 +335,9 @@ def entry_as_of(snapshot: ManualSnapshot, slug: str) -> EntryVersion:
 
 def edition_list(manual: Manual) -> list[Edition]:
     return list(
-        Edition.objects.filter(manual=manual).select_related("released_by").annotate(entry_count=Count("items"))
+        Edition.objects.filter(manual=manual)
+        .select_related("released_by")
+        .annotate(entry_count=Count("items"))
         .order_by("-released_at")
     )
 
@@ -343,6 +349,10 @@ def edition_get(manual: Manual, label: str) -> Edition:
     return edition
 
 
+def _day(when: datetime) -> str:
+    return date_format(timezone.localtime(when), "j F Y")
+
+
 def edition_snapshot(edition: Edition) -> ManualSnapshot:
     """An edition exactly as released: its frozen sections and versions. Two queries."""
     manual = edition.manual
@@ -352,7 +362,10 @@ def edition_snapshot(edition: Edition) -> ManualSnapshot:
     )  # fmt: skip
     sections = list(edition.sections.order_by("order"))
     base = reverse("policies:edition_detail", kwargs={"manual": manual.slug, "edition": edition.label})
-    views = {s.pk: SectionView(section=Section(pk=s.section_id, title=s.title, slug=s.slug, intro_html=s.intro_html)) for s in sections}
+    views = {
+        s.pk: SectionView(section=Section(pk=s.section_id, title=s.title, slug=s.slug, intro_html=s.intro_html))
+        for s in sections
+    }
     for item in edition.items.select_related("version").order_by("edition_section__order", "order"):
         version = item.version
         version.entry_slug = item.slug
@@ -362,7 +375,7 @@ def edition_snapshot(edition: Edition) -> ManualSnapshot:
         manual=front,
         sections=list(views.values()),
         made_at=timezone.now(),
-        version_label=f"Edition {edition.label}, released {date_format(timezone.localtime(edition.released_at), 'j F Y')}",
+        version_label=f"Edition {edition.label}, released {_day(edition.released_at)}",
         edition=edition,
         home_url=base,
         print_url=f"{base}print/",
@@ -380,7 +393,9 @@ class EntryChange:
     summaries: list[str] = field(default_factory=list)
 
 
-def snapshot_changes(before: ManualSnapshot | None, after: ManualSnapshot, *, summaries: bool = True) -> list[EntryChange]:
+def snapshot_changes(
+    before: ManualSnapshot | None, after: ManualSnapshot, *, summaries: bool = True
+) -> list[EntryChange]:
     """What changed from one view of the manual to another: entries added, revised and retired.
 
     With ``summaries``, each revised or new entry lists the change summaries of the versions in between
@@ -404,7 +419,9 @@ def snapshot_changes(before: ManualSnapshot | None, after: ManualSnapshot, *, su
         for entry_id, (low, high) in ranges.items():
             q |= Q(entry_id=entry_id, number__gt=low, number__lte=high)
         by_entry: dict[int, list[str]] = {}
-        for entry_id, summary in EntryVersion.objects.filter(q).order_by("number").values_list("entry_id", "change_summary"):
+        for entry_id, summary in (
+            EntryVersion.objects.filter(q).order_by("number").values_list("entry_id", "change_summary")
+        ):
             by_entry.setdefault(entry_id, []).append(summary)
         for change in changes:
             if change.after:

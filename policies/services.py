@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Entry, EntryStatus, EntryVersion, Manual, Section
+from . import selectors
+from .models import Edition, EditionEntry, EditionSection, Entry, EntryStatus, EntryVersion, Manual, Section
 from .permissions import can_approve, can_edit, can_manage, can_retire, require
 from .rendering.markdown import render_markdown
 
@@ -339,8 +340,6 @@ def parse_effective_date(value) -> date | None:
 
 def edition_suggest_label(manual: Manual, *, today: date | None = None) -> str:
     """The next label in the year.number scheme: 2026.1, 2026.2, ..."""
-    from .models import Edition
-
     year = (today or timezone.localdate()).year
     taken = set(Edition.objects.filter(manual=manual, label__startswith=f"{year}.").values_list("label", flat=True))
     number = 1
@@ -351,8 +350,6 @@ def edition_suggest_label(manual: Manual, *, today: date | None = None) -> str:
 
 def edition_draft_notes(manual: Manual) -> str:
     """Release notes in Markdown, generated from what changed since the previous edition."""
-    from . import selectors
-
     previous = selectors.latest_edition(manual)
     before = selectors.edition_snapshot(previous) if previous else None
     changes = selectors.snapshot_changes(before, selectors.manual_snapshot(manual))
@@ -375,11 +372,8 @@ def edition_draft_notes(manual: Manual) -> str:
 
 
 @transaction.atomic
-def edition_release(*, manual: Manual, user, label: str, release_notes: str) -> "Edition":
+def edition_release(*, manual: Manual, user, label: str, release_notes: str) -> Edition:
     """Freeze the live manual as a numbered edition. It never changes after this."""
-    from . import selectors
-    from .models import Edition, EditionEntry, EditionSection
-
     require(user.has_perm("policies.release_edition"), "Only managers can release editions.")
     label = (label or "").strip()
     if Edition.objects.filter(manual=manual, label=label).exists():

@@ -183,9 +183,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint and fontTools report every layout step at INFO: thousands of lines for a big manual.
-    "loggers": {
-        name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "fontTools")
-    },
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "fontTools")},
 }
 
 # Background jobs (PDFs of big manuals) through Django's task framework. The database backend needs a worker

@@ -2,7 +2,6 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from policies import services
-from policies.models import Manual
 
 
 @pytest.fixture(autouse=True)
@@ -79,8 +78,14 @@ def make_entry(manual, section, bob, alice):
     """Create an entry; ``published=True`` runs it through review and approval."""
 
     def make(slug="refund-policy", *, published=True, body="Refunds within **30 days**.", **fields):
-        data = {"title": slug.replace("-", " ").capitalize(), "slug": slug, "kind": "policy", "body": body,
-                "section": section, "summary": f"Summary of {slug}"}
+        data = {
+            "title": slug.replace("-", " ").capitalize(),
+            "slug": slug,
+            "kind": "policy",
+            "body": body,
+            "section": section,
+            "summary": f"Summary of {slug}",
+        }
         data.update(fields)
         entry = services.entry_save_draft(entry=None, manual=manual, user=bob, data=data)
         if published:

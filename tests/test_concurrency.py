@@ -27,7 +27,10 @@ def _needs_postgres():
 def test_simultaneous_saves_from_the_same_version_never_overwrite_each_other(manual, section, bob, alice):
     _needs_postgres()
     entry = services.entry_save_draft(
-        entry=None, manual=manual, user=bob, data={"title": "Refunds", "slug": "refunds", "section": section, "body": "v0"}
+        entry=None,
+        manual=manual,
+        user=bob,
+        data={"title": "Refunds", "slug": "refunds", "section": section, "body": "v0"},
     )
     base = entry.lock_version
     url = f"/manuals/{manual.slug}/refunds/edit/"
@@ -40,14 +43,19 @@ def test_simultaneous_saves_from_the_same_version_never_overwrite_each_other(man
         client.force_login(user)
         try:
             barrier.wait(timeout=10)
-            response = client.post(url, {**ENTRY_FORM, "slug": "refunds", "body": body, "lock_version": base, "action": "save"})
+            response = client.post(
+                url, {**ENTRY_FORM, "slug": "refunds", "body": body, "lock_version": base, "action": "save"}
+            )
             statuses[user.username] = response.status_code
         except BaseException as exc:  # noqa: BLE001 - surfaced in the assertion below
             errors.append(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(bob, "Bob's text")), threading.Thread(target=save, args=(alice, "Alice's text"))]
+    threads = [
+        threading.Thread(target=save, args=(bob, "Bob's text")),
+        threading.Thread(target=save, args=(alice, "Alice's text")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -67,7 +75,10 @@ def test_simultaneous_saves_from_the_same_version_never_overwrite_each_other(man
 def test_postgres_serialises_the_two_saves_at_the_row_lock(manual, section, bob, alice):
     _needs_postgres()
     entry = services.entry_save_draft(
-        entry=None, manual=manual, user=bob, data={"title": "Refunds", "slug": "refunds", "section": section, "body": "v0"}
+        entry=None,
+        manual=manual,
+        user=bob,
+        data={"title": "Refunds", "slug": "refunds", "section": section, "body": "v0"},
     )
     base = entry.lock_version
     barrier = threading.Barrier(8)
@@ -77,7 +88,9 @@ def test_postgres_serialises_the_two_saves_at_the_row_lock(manual, section, bob,
         user = bob if i % 2 else alice
         try:
             barrier.wait(timeout=10)
-            services.entry_save_draft(entry=entry, manual=manual, user=user, data={"body": f"text {i}"}, base_lock_version=base)
+            services.entry_save_draft(
+                entry=entry, manual=manual, user=user, data={"body": f"text {i}"}, base_lock_version=base
+            )
             outcomes.append("saved")
         except services.EditConflict:
             outcomes.append("conflict")

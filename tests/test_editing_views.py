@@ -1,7 +1,6 @@
 """Editing, review and publishing in the browser, and who may do it."""
 
 import pytest
-from django.urls import reverse
 
 from policies import services
 from policies.models import Entry, EntryStatus
@@ -50,7 +49,9 @@ def test_agent_gets_403_on_every_editing_url(client, carol, make_entry):
     entry = make_entry()
     client.force_login(carol)
     for method, url in editing_urls(entry):
-        response = getattr(client, method)(url, {"title": "hacked", "change_summary": "x", "comment": "x", "reason": "x"})
+        response = getattr(client, method)(
+            url, {"title": "hacked", "change_summary": "x", "comment": "x", "reason": "x"}
+        )
         assert response.status_code == 403, (method, url, response.status_code)
     entry.refresh_from_db()
     assert entry.title != "hacked" and entry.status == EntryStatus.PUBLISHED
@@ -91,7 +92,12 @@ def test_the_whole_workflow_through_the_browser(client, bob, alice, carol, manua
     assert "Say which receipts count." in page
     client.post(
         f"/manuals/{manual.slug}/refunds/edit/",
-        {**ENTRY_FORM, "body": "Refund within 30 days with a paper or email receipt.", "lock_version": entry.lock_version, "action": "submit"},
+        {
+            **ENTRY_FORM,
+            "body": "Refund within 30 days with a paper or email receipt.",
+            "lock_version": entry.lock_version,
+            "action": "submit",
+        },
     )
     entry.refresh_from_db()
     assert entry.status == EntryStatus.IN_REVIEW
@@ -100,7 +106,9 @@ def test_the_whole_workflow_through_the_browser(client, bob, alice, carol, manua
     assert client.get(f"/manuals/{manual.slug}/refunds/").status_code == 404  # not yet approved
 
     client.force_login(alice)
-    response = client.post(f"/manuals/{manual.slug}/refunds/approve/", {"change_summary": "New refund policy", "is_material": "on"})
+    response = client.post(
+        f"/manuals/{manual.slug}/refunds/approve/", {"change_summary": "New refund policy", "is_material": "on"}
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.live_version.number == 1 and entry.live_version.approver == alice
@@ -125,10 +133,15 @@ def test_buttons_match_the_role_and_state(client, bob, alice, make_entry):
 def test_manager_cannot_approve_own_draft_through_the_browser(client, alice, make_entry):
     entry = make_entry(published=False)
     client.force_login(alice)
-    client.post(f"/manuals/{entry.manual.slug}/{entry.slug}/edit/", {**ENTRY_FORM, "slug": entry.slug, "lock_version": entry.lock_version, "action": "submit"})
+    client.post(
+        f"/manuals/{entry.manual.slug}/{entry.slug}/edit/",
+        {**ENTRY_FORM, "slug": entry.slug, "lock_version": entry.lock_version, "action": "submit"},
+    )
     page = client.get(f"/manuals/{entry.manual.slug}/{entry.slug}/edit/").content.decode()
     assert "another manager must approve" in page
-    response = client.post(f"/manuals/{entry.manual.slug}/{entry.slug}/approve/", {"change_summary": "mine"}, follow=True)
+    response = client.post(
+        f"/manuals/{entry.manual.slug}/{entry.slug}/approve/", {"change_summary": "mine"}, follow=True
+    )
     assert "Four eyes" in response.content.decode()
     entry.refresh_from_db()
     assert entry.live_version is None
@@ -149,9 +162,13 @@ def test_second_save_from_a_stale_form_is_a_conflict_that_keeps_both_texts(clien
     url = f"/manuals/{entry.manual.slug}/{entry.slug}/edit/"
     opened = entry.lock_version
     client.force_login(alice)
-    client.post(url, {**ENTRY_FORM, "slug": entry.slug, "body": "Alice wrote this.", "lock_version": opened, "action": "save"})
+    client.post(
+        url, {**ENTRY_FORM, "slug": entry.slug, "body": "Alice wrote this.", "lock_version": opened, "action": "save"}
+    )
     client.force_login(bob)
-    response = client.post(url, {**ENTRY_FORM, "slug": entry.slug, "body": "Bob wrote this.", "lock_version": opened, "action": "save"})
+    response = client.post(
+        url, {**ENTRY_FORM, "slug": entry.slug, "body": "Bob wrote this.", "lock_version": opened, "action": "save"}
+    )
     assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else saved this entry" in page
@@ -161,14 +178,20 @@ def test_second_save_from_a_stale_form_is_a_conflict_that_keeps_both_texts(clien
     assert entry.body == "Alice wrote this."
     # Saving again after seeing the conflict is a deliberate choice and goes through.
     fresh = response.context["form"]["lock_version"].value()
-    client.post(url, {**ENTRY_FORM, "slug": entry.slug, "body": "Bob merged Alice's text.", "lock_version": fresh, "action": "save"})
+    client.post(
+        url,
+        {**ENTRY_FORM, "slug": entry.slug, "body": "Bob merged Alice's text.", "lock_version": fresh, "action": "save"},
+    )
     entry.refresh_from_db()
     assert entry.body == "Bob merged Alice's text."
 
 
 def test_form_errors_are_shown_next_to_the_field_and_lose_nothing(client, bob, manual, section):
     client.force_login(bob)
-    response = client.post(f"/manuals/{manual.slug}/new/", {**ENTRY_FORM, "section": section.pk, "slug": "not a slug!", "channels": ["fax"]})
+    response = client.post(
+        f"/manuals/{manual.slug}/new/",
+        {**ENTRY_FORM, "section": section.pk, "slug": "not a slug!", "channels": ["fax"]},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Enter a valid “slug”" in page and "fax is not one of the available choices" in page
@@ -178,7 +201,9 @@ def test_form_errors_are_shown_next_to_the_field_and_lose_nothing(client, bob, m
 
 def test_reserved_slugs_are_refused(client, bob, manual, section):
     client.force_login(bob)
-    page = client.post(f"/manuals/{manual.slug}/new/", {**ENTRY_FORM, "section": section.pk, "slug": "print"}).content.decode()
+    page = client.post(
+        f"/manuals/{manual.slug}/new/", {**ENTRY_FORM, "section": section.pk, "slug": "print"}
+    ).content.decode()
     assert "used by the manual" in page
 
 
@@ -240,7 +265,9 @@ def test_retire_through_the_browser(client, alice, carol, make_entry):
 def test_live_preview_renders_sanitised_html(client, bob, make_entry):
     make_entry("refund-policy")
     client.force_login(bob)
-    data = client.post("/manuals/service/preview/", {"body": "**bold** [r](refund-policy.md) [x](nope.md) <script>x</script>"}).json()
+    data = client.post(
+        "/manuals/service/preview/", {"body": "**bold** [r](refund-policy.md) [x](nope.md) <script>x</script>"}
+    ).json()
     assert "<strong>bold</strong>" in data["html"] and "<script>" not in data["html"]
     assert 'href="/manuals/service/refund-policy/"' in data["html"]
     assert data["broken_links"] == ["nope"]
@@ -248,7 +275,16 @@ def test_live_preview_renders_sanitised_html(client, bob, make_entry):
 
 def test_manager_edits_mission_and_reorders_sections(client, alice, manual, section):
     client.force_login(alice)
-    client.post(f"/manuals/{manual.slug}/settings/", {"title": manual.title, "organisation": "Acme", "mission": "Be **kind**.", "vision": "", "require_second_approver": "on"})
+    client.post(
+        f"/manuals/{manual.slug}/settings/",
+        {
+            "title": manual.title,
+            "organisation": "Acme",
+            "mission": "Be **kind**.",
+            "vision": "",
+            "require_second_approver": "on",
+        },
+    )
     manual.refresh_from_db()
     assert manual.mission_html == "<p>Be <strong>kind</strong>.</p>"
     client.post(f"/manuals/{manual.slug}/sections/new/", {"title": "Procedures", "slug": "procedures", "intro": ""})

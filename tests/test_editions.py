@@ -35,13 +35,19 @@ def history(bob, alice):
         manual = services.manual_save(
             manual=None, user=alice, data={"title": "Customer Service Manual", "slug": "service", "mission": "Help."}
         )
-        section = services.section_save(section=None, manual=manual, user=alice, data={"title": "Policies", "slug": "policies"})
+        section = services.section_save(
+            section=None, manual=manual, user=alice, data={"title": "Policies", "slug": "policies"}
+        )
+        body = "Refunds within 30 days."
         refunds = services.entry_save_draft(
             entry=None, manual=manual, user=bob,
-            data={"title": "Refund-policy", "slug": "refund-policy", "section": section, "body": "Refunds within 30 days."},
+            data={"title": "Refund-policy", "slug": "refund-policy", "section": section, "body": body},
         )  # fmt: skip
         tone = services.entry_save_draft(
-            entry=None, manual=manual, user=bob, data={"title": "Tone", "slug": "tone", "section": section, "body": "Be warm."}
+            entry=None,
+            manual=manual,
+            user=bob,
+            data={"title": "Tone", "slug": "tone", "section": section, "body": "Be warm."},
         )
     with time_machine.travel(now - timedelta(days=10), tick=False):
         publish(refunds, author=bob, approver=alice, summary="First")
@@ -85,8 +91,12 @@ def test_release_notes_list_new_revised_and_retired_entries(history, alice, bob,
     year = timezone.localdate().year
     services.edition_release(manual=past_manual, user=alice, label=f"{year}.1", release_notes="")
     _revise(history["refunds"], body="Refunds within 7 days.", author=bob, approver=alice, summary="Even shorter")
-    chat = services.entry_save_draft(entry=None, manual=past_manual, user=bob,
-                                     data={"title": "Chat protocol", "slug": "chat-protocol", "section": history["section"]})
+    chat = services.entry_save_draft(
+        entry=None,
+        manual=past_manual,
+        user=bob,
+        data={"title": "Chat protocol", "slug": "chat-protocol", "section": history["section"]},
+    )
     publish(chat, author=bob, approver=alice, summary="First publication")
     services.entry_retire(entry=history["refunds"], user=alice, reason="Moved to the returns policy")
     notes = services.edition_draft_notes(past_manual)
@@ -119,8 +129,12 @@ def test_as_of_costs_a_fixed_number_of_queries(history, past_manual, bob, alice,
     with django_assert_num_queries(4):
         selectors.manual_snapshot_as_of(past_manual, when)
     for i in range(10):
-        more = services.entry_save_draft(entry=None, manual=past_manual, user=bob,
-                                         data={"title": f"More {i}", "slug": f"more-{i}", "section": history["section"]})
+        more = services.entry_save_draft(
+            entry=None,
+            manual=past_manual,
+            user=bob,
+            data={"title": f"More {i}", "slug": f"more-{i}", "section": history["section"]},
+        )
         publish(more, author=bob, approver=alice)
     with django_assert_num_queries(4):
         selectors.manual_snapshot_as_of(past_manual, timezone.now())
@@ -143,7 +157,12 @@ def test_as_of_pages_show_a_banner_and_the_old_text(client, carol, history):
 @pytest.mark.parametrize("value", ["yesterday", "2026-13-45", "2999-01-01"])
 def test_bad_as_of_gets_a_clear_400(client, carol, history, value):
     client.force_login(carol)
-    for url in ["/manuals/service/", "/manuals/service/refund-policy/", "/manuals/service/print/", "/manuals/service/manual.pdf"]:
+    for url in [
+        "/manuals/service/",
+        "/manuals/service/refund-policy/",
+        "/manuals/service/print/",
+        "/manuals/service/manual.pdf",
+    ]:
         response = client.get(f"{url}?as_of={value}")
         assert response.status_code == 400
         assert value in response.content.decode()
@@ -276,7 +295,9 @@ def test_a_render_that_runs_out_of_memory_fails_with_a_clear_error(history, caro
 
 def test_onboarding_packet_has_role_cover_chosen_sections_and_signoff(client, carol, alice, bob, make_entry):
     manual = make_entry("x", published=False).manual
-    other = services.section_save(section=None, manual=manual, user=alice, data={"title": "Chat protocols", "slug": "chat", "order": 2})
+    other = services.section_save(
+        section=None, manual=manual, user=alice, data={"title": "Chat protocols", "slug": "chat", "order": 2}
+    )
     make_entry("refund-policy", title="Refund policy")
     make_entry("chat-greeting", title="Chat greeting", section=other)
     client.force_login(carol)

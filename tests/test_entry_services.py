@@ -42,7 +42,9 @@ def test_revising_keeps_the_live_version_until_the_next_approval(make_entry, bob
 def test_a_save_that_changes_nothing_writes_no_history(make_entry, bob):
     entry = make_entry(published=False)
     before = entry.history.count()
-    services.entry_save_draft(entry=entry, manual=entry.manual, user=bob, data={"title": entry.title, "body": entry.body})
+    services.entry_save_draft(
+        entry=entry, manual=entry.manual, user=bob, data={"title": entry.title, "body": entry.body}
+    )
     assert entry.history.count() == before
 
 
@@ -86,7 +88,9 @@ def test_editors_and_agents_cannot_approve(make_entry, bob, carol):
 
 def test_agents_cannot_write(manual, section, carol):
     with pytest.raises(PermissionDenied):
-        services.entry_save_draft(entry=None, manual=manual, user=carol, data={"title": "X", "slug": "x", "section": section})
+        services.entry_save_draft(
+            entry=None, manual=manual, user=carol, data={"title": "X", "slug": "x", "section": section}
+        )
 
 
 def test_retiring_keeps_versions_and_history(make_entry, alice):
@@ -103,9 +107,13 @@ def test_retiring_keeps_versions_and_history(make_entry, alice):
 def test_stale_save_raises_a_conflict_naming_the_other_change(make_entry, bob, alice):
     entry = make_entry(published=False)
     opened_at = entry.lock_version
-    services.entry_save_draft(entry=entry, manual=entry.manual, user=alice, data={"title": "Alice's title"}, base_lock_version=opened_at)
+    services.entry_save_draft(
+        entry=entry, manual=entry.manual, user=alice, data={"title": "Alice's title"}, base_lock_version=opened_at
+    )
     with pytest.raises(services.EditConflict) as caught:
-        services.entry_save_draft(entry=entry, manual=entry.manual, user=bob, data={"title": "Bob's title"}, base_lock_version=opened_at)
+        services.entry_save_draft(
+            entry=entry, manual=entry.manual, user=bob, data={"title": "Bob's title"}, base_lock_version=opened_at
+        )
     assert caught.value.their_changes["title"][1] == "Alice's title"
     entry.refresh_from_db()
     assert entry.title == "Alice's title"
@@ -125,7 +133,10 @@ def test_restore_makes_a_new_draft_from_an_old_version(make_entry, bob, alice):
 def test_unknown_channel_is_a_clear_error(manual, section, bob):
     with pytest.raises(ValidationError, match="Unknown channel"):
         services.entry_save_draft(
-            entry=None, manual=manual, user=bob, data={"title": "X", "slug": "x", "section": section, "channels": ["fax"]}
+            entry=None,
+            manual=manual,
+            user=bob,
+            data={"title": "X", "slug": "x", "section": section, "channels": ["fax"]},
         )
     assert not Entry.objects.exists()
 
@@ -133,7 +144,9 @@ def test_unknown_channel_is_a_clear_error(manual, section, bob):
 def test_duplicate_slug_in_a_manual_is_refused(make_entry, manual, section, bob):
     make_entry("refunds", published=False)
     with pytest.raises(ValidationError):
-        services.entry_save_draft(entry=None, manual=manual, user=bob, data={"title": "Y", "slug": "refunds", "section": section})
+        services.entry_save_draft(
+            entry=None, manual=manual, user=bob, data={"title": "Y", "slug": "refunds", "section": section}
+        )
 
 
 def test_manual_history_records_mission_changes(manual, alice):

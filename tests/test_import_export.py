@@ -15,8 +15,8 @@ from django.core.management.base import CommandError
 
 from policies import selectors, services
 from policies.importexport import manual_import, read_manual_folder
-from policies.rendering.markdown import resolve_entry_links
 from policies.models import Entry, EntryStatus, EntryVersion, Manual, Section
+from policies.rendering.markdown import resolve_entry_links
 
 DEMO = Path(django_settings.BASE_DIR) / "policies" / "demo" / "manual"
 
@@ -537,9 +537,7 @@ def test_export_import_export_of_a_small_folder_gives_identical_files(folder, al
     )
 
 
-def test_export_import_export_of_entries_written_in_the_app_gives_identical_files(
-    make_entry, manual, alice, tmp_path
-):
+def test_export_import_export_of_entries_written_in_the_app_gives_identical_files(make_entry, manual, alice, tmp_path):
     services.manual_save(manual=manual, user=alice, data={"mission": "Line one  \nLine two\r\n\ttabbed"})
     make_entry("refund-policy", title="Refunds: the rules", body="Para one\r\n\r\n> quoted\r\n", channels=["chat"])
     make_entry("odd", summary='She said "no" # not a comment', owner="Team: returns", effective_date="2026-03-01")

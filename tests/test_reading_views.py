@@ -5,8 +5,6 @@ from django.urls import reverse
 
 from policies import services
 
-from .conftest import publish
-
 
 def test_every_reading_page_needs_a_login(client, make_entry):
     make_entry()
@@ -92,7 +90,9 @@ def test_phone_layout_has_a_contents_drawer(client, carol, make_entry):
 
 
 @pytest.mark.parametrize("url_name", ["policies:manual_home", "policies:entry_detail"])
-def test_reading_pages_cost_the_same_queries_at_any_size(client, carol, make_entry, django_assert_num_queries, url_name):
+def test_reading_pages_cost_the_same_queries_at_any_size(
+    client, carol, make_entry, django_assert_num_queries, url_name
+):
     def count_for(n):
         for i in range(n):
             make_entry(f"entry-{n}-{i}", body=f"See [first](entry-{n}-0.md). Body {i}.")

@@ -9,15 +9,15 @@ XSS_VECTORS = [
     "<img src=x onerror=alert(1)>",
     "<svg onload=alert(1)><circle r=1></svg>",
     "<iframe src='https://evil.example'></iframe>",
-    "<a href=\"javascript:alert(1)\">click</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">click</a>",
-    "<a href=\"&#106;avascript:alert(1)\">click</a>",
-    "<a href=\"vbscript:msgbox(1)\">click</a>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">click</a>",
+    '<a href="javascript:alert(1)">click</a>',
+    '<a href="JaVaScRiPt:alert(1)">click</a>',
+    '<a href="&#106;avascript:alert(1)">click</a>',
+    '<a href="vbscript:msgbox(1)">click</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">click</a>',
     "[click](javascript:alert(1))",
     "[click](data:text/html,<script>alert(1)</script>)",
     "![x](javascript:alert(1))",
-    "<div style=\"background:url(javascript:alert(1))\">styled</div>",
+    '<div style="background:url(javascript:alert(1))">styled</div>',
     "<style>body{display:none}</style>",
     "<form action='https://evil.example'><input name=a></form>",
     "<object data='evil.swf'></object>",
@@ -30,8 +30,8 @@ XSS_VECTORS = [
     "<link rel=stylesheet href='https://evil.example/x.css'>",
     "<p onclick=alert(1)>para</p>",
     "<input autofocus onfocus=alert(1)>",
-    "<a href=\"https://ok.example\" onmouseover=\"alert(1)\">ok</a>",
-    "<a href=\"https://ok.example\" rel=\"attachment\">file</a>",
+    '<a href="https://ok.example" onmouseover="alert(1)">ok</a>',
+    '<a href="https://ok.example" rel="attachment">file</a>',
     "<<script>script>alert(1)<</script>/script>",
 ]
 
@@ -52,7 +52,8 @@ def test_known_xss_vectors_are_neutralised(vector):
 
 def test_tables_lists_and_headings_render():
     html = render_markdown(
-        "## Steps\n\n1. Listen\n2. Act\n    - note it\n    - fix it\n\n| Channel | Target |\n|:--|--:|\n| Chat | 2 min |\n"
+        "## Steps\n\n1. Listen\n2. Act\n    - note it\n    - fix it\n\n"
+        "| Channel | Target |\n|:--|--:|\n| Chat | 2 min |\n"
     )
     assert "<h3>Steps</h3>" in html  # body headings sit under the entry title
     assert "<ol>" in html and "<ul>" in html
@@ -74,7 +75,9 @@ def test_bold_note_becomes_a_note_callout():
 
 
 def test_links_between_entries_are_stored_by_id_and_resolved_per_page():
-    html = render_markdown("See the [refund policy](refund-policy.md) and [tone](tone).", link_map={"refund-policy": 7, "tone": 9})
+    html = render_markdown(
+        "See the [refund policy](refund-policy.md) and [tone](tone).", link_map={"refund-policy": 7, "tone": 9}
+    )
     assert 'href="#pm-entry-7"' in html and 'href="#pm-entry-9"' in html
     page = resolve_entry_links(html, {7: "/manuals/m/refund-policy/", 9: "/manuals/m/tone/"})
     assert 'href="/manuals/m/refund-policy/"' in page
@@ -92,8 +95,15 @@ def test_broken_md_link_is_reported_and_loses_its_target():
 
 @pytest.mark.parametrize(
     ("href", "slug"),
-    [("refund-policy.md", "refund-policy"), ("./refund-policy.md", "refund-policy"), ("refund-policy", "refund-policy"),
-     ("https://x.example/a.md", None), ("../x.md", None), ("#top", None), ("mailto:a@b.c", None)],
+    [
+        ("refund-policy.md", "refund-policy"),
+        ("./refund-policy.md", "refund-policy"),
+        ("refund-policy", "refund-policy"),
+        ("https://x.example/a.md", None),
+        ("../x.md", None),
+        ("#top", None),
+        ("mailto:a@b.c", None),
+    ],
 )
 def test_link_target_slug(href, slug):
     assert link_target_slug(href) == slug

@@ -65,6 +65,9 @@ class EditionSection(models.Model):
     class Meta:
         ordering = ["edition", "order"]
 
+    def __str__(self) -> str:
+        return f"{self.title} in edition {self.edition_id}"
+
 
 class EditionEntry(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="items")
@@ -76,6 +79,9 @@ class EditionEntry(models.Model):
     class Meta:
         ordering = ["edition", "edition_section__order", "order"]
         constraints = [models.UniqueConstraint(fields=["edition", "slug"], name="edition_entry_slug_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.slug} in edition {self.edition_id}"
 
 
 class PDFStatus(models.TextChoices):

@@ -85,9 +85,7 @@ class Entry(models.Model):
     effective_date = models.DateField(null=True, blank=True)
 
     status = models.CharField(max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
-    live_version = models.ForeignKey(
-        "EntryVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    live_version = models.ForeignKey("EntryVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     has_unpublished_changes = models.BooleanField(default=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
     last_published_at = models.DateTimeField(null=True, blank=True)

@@ -118,7 +118,9 @@ def _conflict_context(exc: services.EditConflict) -> dict:
     changes = []
     for field, (then, now) in exc.their_changes.items():
         label = EntryForm.base_fields[field].label if field in EntryForm.base_fields else field
-        changes.append({"field": label or field.replace("_", " ").capitalize(), "diff": word_diff(str(then or ""), str(now or ""))})
+        changes.append(
+            {"field": label or field.replace("_", " ").capitalize(), "diff": word_diff(str(then or ""), str(now or ""))}
+        )
     last = exc.entry.history.select_related("history_user").first()
     return {"who": last.history_user if last else None, "when": last.history_date if last else None, "changes": changes}
 
@@ -255,18 +257,27 @@ def entry_diff(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
         )
     fields = [("Title", "title"), ("Summary", "summary"), ("Owner", "owner"), ("Body", "body")]
     rows = [
-        {"label": label, "diff": word_diff(getattr(old, name) or "", getattr(new, name) or ""), "changed": getattr(old, name) != getattr(new, name)}
+        {
+            "label": label,
+            "diff": word_diff(getattr(old, name) or "", getattr(new, name) or ""),
+            "changed": getattr(old, name) != getattr(new, name),
+        }
         for label, name in fields
     ]
     return render(
         request,
         "policies/entry_diff.html",
         {
-            "manual": entry_obj.manual, "entry": entry_obj, "versions": versions, "rows": rows,
+            "manual": entry_obj.manual,
+            "entry": entry_obj,
+            "versions": versions,
+            "rows": rows,
             "unchanged": [row["label"] for row in rows if not row["changed"]],
             "changed_any": any(row["changed"] for row in rows),
-            "old_label": old_label, "new_label": new_label,
-            "from_value": request.GET.get("from", default_from), "to_value": request.GET.get("to", "draft"),
+            "old_label": old_label,
+            "new_label": new_label,
+            "from_value": request.GET.get("from", default_from),
+            "to_value": request.GET.get("to", "draft"),
         },  # fmt: skip
     )
 

@@ -37,7 +37,9 @@ class OnboardingForm(forms.Form):
 @login_required
 def edition_list(request: HttpRequest, manual: str) -> HttpResponse:
     manual_obj = selectors.manual_get(manual)
-    return render(request, "policies/edition_list.html", {"manual": manual_obj, "editions": selectors.edition_list(manual_obj)})
+    return render(
+        request, "policies/edition_list.html", {"manual": manual_obj, "editions": selectors.edition_list(manual_obj)}
+    )
 
 
 @login_required
@@ -83,7 +85,11 @@ def edition_entry(request: HttpRequest, manual: str, edition: str, entry: str) -
     manual_obj, snapshot = _edition_snapshot(manual, edition)
     version = selectors.entry_as_of(snapshot, entry)
     version.html = resolve_entry_links(version.body_html, snapshot.page_urls())
-    return render(request, "policies/entry_detail.html", {"manual": manual_obj, "snapshot": snapshot, "entry": None, "version": version})
+    return render(
+        request,
+        "policies/entry_detail.html",
+        {"manual": manual_obj, "snapshot": snapshot, "entry": None, "version": version},
+    )
 
 
 @require_GET
@@ -154,5 +160,7 @@ def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
         )  # fmt: skip
         return redirect(reverse("policies:pdf_status", kwargs={"manual": manual_obj.slug, "pdf": pdf.pk}))
     if not sections:
-        return bad_request(request, "Nothing is published in this manual yet, so there is nothing to put in a packet.", manual_obj)
+        return bad_request(
+            request, "Nothing is published in this manual yet, so there is nothing to put in a packet.", manual_obj
+        )
     return render(request, "policies/onboarding.html", {"manual": manual_obj, "form": form})

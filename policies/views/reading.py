@@ -90,7 +90,9 @@ def manual_pdf(request: HttpRequest, manual: str) -> HttpResponse:
             when = selectors.parse_as_of(as_of)
         except ValidationError as exc:
             return bad_request(request, " ".join(exc.messages), manual_obj)
-        pdf = pdfs.pdf_request(manual=manual_obj, user=request.user, kind=PDFKind.AS_OF, params={"as_of": when.isoformat()})
+        pdf = pdfs.pdf_request(
+            manual=manual_obj, user=request.user, kind=PDFKind.AS_OF, params={"as_of": when.isoformat()}
+        )
     else:
         pdf = pdfs.pdf_request(manual=manual_obj, user=request.user)
     return pdf_response(request, pdf)
@@ -133,8 +135,13 @@ def pdf_status(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
     download = reverse("policies:pdf_download", kwargs={"manual": manual, "pdf": stored.pk})
     if request.GET.get("format") == "json":
         return JsonResponse(
-            {"status": stored.status, "progress": stored.progress, "stage": stored.stage, "error": stored.error,
-             "download": download if stored.status == PDFStatus.DONE else None}  # fmt: skip
+            {
+                "status": stored.status,
+                "progress": stored.progress,
+                "stage": stored.stage,
+                "error": stored.error,
+                "download": download if stored.status == PDFStatus.DONE else None,
+            }  # fmt: skip
         )
     return render(request, "policies/pdf_status.html", {"manual": stored.manual, "pdf": stored, "download": download})
 
