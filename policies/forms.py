@@ -99,6 +99,18 @@ class ManualForm(forms.ModelForm):
         widgets = {"mission": forms.Textarea(attrs={"rows": 4}), "vision": forms.Textarea(attrs={"rows": 4})}
 
 
+class NewManualForm(ManualForm):
+    class Meta(ManualForm.Meta):
+        fields = ["title", "slug", "organisation", "mission", "vision", "require_second_approver"]
+        help_texts = {"slug": "Part of the web address, e.g. customer-service. It cannot be changed later."}
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug == "new":
+            raise forms.ValidationError("“new” is used by the app's own pages; choose another.")
+        return slug
+
+
 class SectionForm(forms.ModelForm):
     class Meta:
         model = Section

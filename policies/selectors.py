@@ -310,7 +310,7 @@ def manual_snapshot_as_of(manual: Manual, when: datetime) -> ManualSnapshot:
     )
     versions = [
         v
-        for v in EntryVersion.objects.filter(id__in=newest.values("version_id"))
+        for v in EntryVersion.objects.filter(id__in=newest.values("version_id")).defer("body")
         if v.entry_id in entries and entries[v.entry_id].status != EntryStatus.RETIRED
     ]
     snapshot = _group(
@@ -429,6 +429,12 @@ def snapshot_changes(
     order = {"new": 0, "revised": 1, "retired": 2}
     changes.sort(key=lambda c: (order[c.kind], c.title.lower()))
     return changes
+
+
+def version_bodies(versions) -> dict[int, str]:
+    """The Markdown source of many versions in one query (snapshots leave it out: readers get the HTML)."""
+    ids = [v.pk for v in versions if v is not None]
+    return dict(EntryVersion.objects.filter(pk__in=ids).values_list("pk", "body"))
 
 
 def latest_edition(manual: Manual) -> Edition | None:

@@ -6,6 +6,7 @@ app_name = "policies"
 
 urlpatterns = [
     path("", views.manual_list, name="manual_list"),
+    path("new/", views.manual_create, name="manual_create"),
     path("<slug:manual>/", views.manual_home, name="manual_home"),
     path("<slug:manual>/print/", views.manual_print, name="manual_print"),
     path("<slug:manual>/manual.pdf", views.manual_pdf, name="manual_pdf"),

@@ -23,6 +23,8 @@ ENTRY_FORM = {
 def editing_urls(entry):
     m, e = entry.manual.slug, entry.slug
     return [
+        ("get", "/manuals/new/"),
+        ("post", "/manuals/new/"),
         ("get", f"/manuals/{m}/new/"),
         ("post", f"/manuals/{m}/new/"),
         ("get", f"/manuals/{m}/review/"),
@@ -302,3 +304,23 @@ def test_manager_reorders_entries(client, alice, make_entry, section):
     assert ordered == ["second", "first"]
     first.refresh_from_db()
     assert first.status == EntryStatus.PUBLISHED  # moving is not a text change
+
+
+def test_manager_starts_a_new_manual(client, alice, bob, carol, db):
+    for user in (bob, carol):
+        client.force_login(user)
+        assert client.get("/manuals/new/").status_code == 403
+    client.force_login(alice)
+    assert "New manual" in client.get("/manuals/").content.decode()
+    response = client.post("/manuals/new/", {"title": "Store handbook", "slug": "store", "organisation": "Acme",
+                                             "mission": "Serve **well**.", "vision": ""})  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == "/manuals/store/sections/new/"
+    from policies.models import Manual
+
+    manual = Manual.objects.get(slug="store")
+    assert manual.mission_html == "<p>Serve <strong>well</strong>.</p>"
+    assert manual.history.latest().history_user == alice
+    page = client.post("/manuals/new/", {"title": "X", "slug": "new"}).content.decode()
+    assert "used by the app" in page
+    page = client.post("/manuals/new/", {"title": "Again", "slug": "store"}).content.decode()
+    assert "already exists" in page

@@ -329,3 +329,23 @@ def test_release_through_the_browser(client, alice, carol, history):
     assert Edition.objects.get().release_notes == "Edited notes"
     client.force_login(carol)
     assert client.get("/manuals/service/editions/new/").status_code == 403
+
+
+def test_compare_costs_a_fixed_number_of_queries(client, carol, history, alice, bob, past_manual):
+    services.edition_release(manual=past_manual, user=alice, label="2026.1", release_notes="")
+    _revise(history["refunds"], body="Refunds within 9 days.", author=bob, approver=alice, summary="Nine")
+    client.force_login(carol)
+    url = "/manuals/service/compare/?from=2026.1&to=" + timezone.localdate().isoformat()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for i in range(5):
+        data = {"title": f"More {i}", "slug": f"more-{i}", "section": history["section"]}
+        more = services.entry_save_draft(entry=None, manual=past_manual, user=bob, data=data)
+        publish(more, author=bob, approver=alice)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    assert "More 4" in page
+    assert len(after) == len(before)

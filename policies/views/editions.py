@@ -15,8 +15,7 @@ from ..models import PDFKind
 from ..models.edition import validate_edition_label
 from ..permissions import require
 from ..rendering import document
-from ..rendering.markdown import resolve_entry_links
-from .reading import bad_request, pdf_response
+from .reading import bad_request, pdf_response, render_entry
 
 
 class ReleaseForm(forms.Form):
@@ -83,13 +82,7 @@ def edition_detail(request: HttpRequest, manual: str, edition: str) -> HttpRespo
 @login_required
 def edition_entry(request: HttpRequest, manual: str, edition: str, entry: str) -> HttpResponse:
     manual_obj, snapshot = _edition_snapshot(manual, edition)
-    version = selectors.entry_as_of(snapshot, entry)
-    version.html = resolve_entry_links(version.body_html, snapshot.page_urls())
-    return render(
-        request,
-        "policies/entry_detail.html",
-        {"manual": manual_obj, "snapshot": snapshot, "entry": None, "version": version},
-    )
+    return render_entry(request, manual_obj, snapshot, None, selectors.entry_as_of(snapshot, entry))
 
 
 @require_GET
@@ -136,10 +129,10 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
             context["error"] = " ".join(exc.messages)
             return render(request, "policies/manual_compare.html", context, status=400)
         changes = selectors.snapshot_changes(before, after)
+        bodies = selectors.version_bodies([v for c in changes for v in (c.before, c.after)])
         for change in changes:
             old, new = change.before, change.after
-            change.body_diff = word_diff(old.body if old else "", new.body if new else "")
-            change.title_diff = word_diff(old.title if old else "", new.title if new else "")
+            change.body_diff = word_diff(bodies.get(old.pk, "") if old else "", bodies.get(new.pk, "") if new else "")
         context["changes"] = changes
     return render(request, "policies/manual_compare.html", context)
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .. import selectors, services
-from ..forms import ManualForm, SectionForm
+from ..forms import ManualForm, NewManualForm, SectionForm
 from ..models import Section
 from ..permissions import can_manage, require
 
@@ -17,6 +17,23 @@ from ..permissions import can_manage, require
 def _managed_manual(request: HttpRequest, manual: str):
     require(can_manage(request.user), "Only managers can change the manual.")
     return selectors.manual_get(manual)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manual_create(request: HttpRequest) -> HttpResponse:
+    require(can_manage(request.user), "Only managers can start a manual.")
+    form = NewManualForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        try:
+            manual = services.manual_save(manual=None, user=request.user, data=data)
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, "Manual created. Add its sections, then write its first entries.")
+            return redirect(reverse("policies:section_create", kwargs={"manual": manual.slug}))
+    return render(request, "policies/manual_new.html", {"form": form})
 
 
 @login_required

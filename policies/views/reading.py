@@ -4,6 +4,8 @@ Every reading page takes ``?as_of=YYYY-MM-DD`` (or a full ISO datetime) and then
 as it stood at that time, with a banner saying so.
 """
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -36,46 +38,55 @@ def manual_list(request: HttpRequest) -> HttpResponse:
     return render(request, "policies/manual_list.html", {"manuals": selectors.manual_list()})
 
 
+def reads_snapshot(view):
+    """For reading views: look up the manual and the snapshot to show (live, or ``?as_of=``), and answer a
+    bad date with a 400 page that says what was wrong."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, manual: str, **kwargs) -> HttpResponse:
+        manual_obj = selectors.manual_get(manual)
+        try:
+            snapshot = _snapshot(request, manual_obj)
+        except ValidationError as exc:
+            return bad_request(request, " ".join(exc.messages), manual_obj)
+        return view(request, manual_obj, snapshot, **kwargs)
+
+    return wrapper
+
+
 @require_GET
 @login_required
-def manual_home(request: HttpRequest, manual: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
-    try:
-        snapshot = _snapshot(request, manual_obj)
-    except ValidationError as exc:
-        return bad_request(request, " ".join(exc.messages), manual_obj)
+@reads_snapshot
+def manual_home(request: HttpRequest, manual, snapshot) -> HttpResponse:
     snapshot.with_html(snapshot.page_urls())
-    return render(request, "policies/manual_home.html", {"manual": manual_obj, "snapshot": snapshot})
+    return render(request, "policies/manual_home.html", {"manual": manual, "snapshot": snapshot})
 
 
 @require_GET
 @login_required
-def entry_detail(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
-    try:
-        snapshot = _snapshot(request, manual_obj)
-    except ValidationError as exc:
-        return bad_request(request, " ".join(exc.messages), manual_obj)
+@reads_snapshot
+def entry_detail(request: HttpRequest, manual, snapshot, entry: str) -> HttpResponse:
     if snapshot.is_past:
         entry_obj, version = None, selectors.entry_as_of(snapshot, entry)
     else:
-        entry_obj, version = selectors.live_entry(manual_obj, entry)
+        entry_obj, version = selectors.live_entry(manual, entry)
+    return render_entry(request, manual, snapshot, entry_obj, version)
+
+
+def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version) -> HttpResponse:
+    """An entry page: the version's text with its links pointing at the pages of the same view."""
     version.html = resolve_entry_links(version.body_html, snapshot.page_urls())
     return render(
         request,
         "policies/entry_detail.html",
-        {"manual": manual_obj, "snapshot": snapshot, "entry": entry_obj, "version": version},
+        {"manual": manual, "snapshot": snapshot, "entry": entry_obj, "version": version},
     )
 
 
 @require_GET
 @login_required
-def manual_print(request: HttpRequest, manual: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
-    try:
-        snapshot = _snapshot(request, manual_obj)
-    except ValidationError as exc:
-        return bad_request(request, " ".join(exc.messages), manual_obj)
+@reads_snapshot
+def manual_print(request: HttpRequest, manual, snapshot) -> HttpResponse:
     suffix = f" (as of {selectors.format_as_of(snapshot.as_of)})" if snapshot.as_of else ""
     return HttpResponse(document.render_manual_html(snapshot, for_pdf=False, title_suffix=suffix))
 
