@@ -126,6 +126,12 @@ def pdf_snapshot(pdf: StoredPDF) -> tuple[selectors.ManualSnapshot, dict]:
     return snapshot, {}
 
 
+def _expected_pages(pdf: StoredPDF, entries: int) -> int:
+    """About how many pages the PDF will have, for the progress bar: the cover, contents and section openings,
+    and about 1.8 pages an entry (what the layout gives for entries of a few hundred words)."""
+    return max(int(entries * 1.8) + 4, 5)
+
+
 def pdf_make(*, pdf_id: int) -> StoredPDF:
     """Render a stored PDF's document and keep the file. A failure is recorded with a clear message."""
     pdf = StoredPDF.objects.select_related("manual", "edition").get(pk=pdf_id)
@@ -135,9 +141,21 @@ def pdf_make(*, pdf_id: int) -> StoredPDF:
     try:
         snapshot, options = pdf_snapshot(pdf)
         html = render_manual_html(snapshot, for_pdf=True, **options)
-        _progress(pdf, 20, "Laying out the pages")
+        expected = _expected_pages(pdf, snapshot.entry_count)
+        _progress(pdf, 10, "Laying out the pages")
+
+        def on_progress(stage: str, page: int) -> None:
+            if stage == "layout":
+                share = min(page / expected, 0.97)
+                _progress(pdf, 10 + int(80 * share), f"Laying out page {page} of about {max(expected, page)}")
+            else:
+                _progress(pdf, 92, "Writing the file")
+
         data = render_in_subprocess(
-            html, timeout=settings.PDF_RENDER_TIMEOUT_SECONDS, memory_mb=settings.PDF_RENDER_MEMORY_MB
+            html,
+            timeout=settings.PDF_RENDER_TIMEOUT_SECONDS,
+            memory_mb=settings.PDF_RENDER_MEMORY_MB,
+            on_progress=on_progress,
         )
     except PDFRenderError as exc:
         _progress(pdf, 0, "Failed", status=PDFStatus.FAILED, error=str(exc), finished_at=timezone.now())

@@ -349,3 +349,20 @@ def test_compare_costs_a_fixed_number_of_queries(client, carol, history, alice, 
         page = client.get(url).content.decode()
     assert "More 4" in page
     assert len(after) == len(before)
+
+
+def test_pdf_progress_follows_the_pages_being_laid_out(history, carol, past_manual):
+    from policies.rendering.document import render_manual_html
+    from policies.rendering.pdf import render_in_subprocess
+
+    seen = []
+    html = render_manual_html(selectors.manual_snapshot(past_manual), for_pdf=True)
+    data = render_in_subprocess(html, timeout=120, memory_mb=0, on_progress=lambda stage, page: seen.append(stage))
+    assert data.startswith(b"%PDF")
+    assert seen[0] == "layout" and seen[-1] == "writing"
+
+
+def test_a_finished_pdf_records_its_stages(history, carol, past_manual):
+    pdf = pdfs.pdf_request(manual=past_manual, user=carol, background=False)
+    assert (pdf.status, pdf.progress, pdf.stage) == (PDFStatus.DONE, 100, "Ready")
+    assert pdf.pages == len(PdfReader(pdf.file.path).pages)

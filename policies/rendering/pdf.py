@@ -19,6 +19,7 @@ import mimetypes
 import multiprocessing
 import os
 import resource
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -141,9 +142,14 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf()
 
 
-def _render_child(html: str, memory_mb: int, conn) -> None:
+def _render_child(html: str, memory_mb: int, conn, report_progress: bool = False) -> None:
     """Run in the child process: cap its address space, render, send back ("ok", pdf) or ("error", why)."""
     try:
+        if report_progress:
+            progress = logging.getLogger("weasyprint.progress")
+            progress.setLevel(logging.INFO)
+            progress.propagate = False  # to the parent only, not to the console once per page
+            progress.addHandler(_ProgressToParent(conn))
         if memory_mb:
             limit = memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -173,31 +179,65 @@ def _peak_memory_mb() -> float:
     return 0.0
 
 
-def render_in_subprocess(html: str, *, timeout: float, memory_mb: int) -> bytes:
+class _ProgressToParent(logging.Handler):
+    """In the child: passes WeasyPrint's progress (the page being laid out, then writing) up the pipe,
+    at most twice a second."""
+
+    def __init__(self, conn):
+        super().__init__(logging.INFO)
+        self.conn = conn
+        self.last = 0.0
+
+    def emit(self, record):
+        message = record.getMessage()
+        now = time.monotonic()
+        if "Creating layout - Page" in message:
+            if now - self.last < 0.5:
+                return
+            self.conn.send(("progress", ("layout", int(message.rsplit(" ", 1)[-1]))))
+        elif "Creating PDF" in message:
+            self.conn.send(("progress", ("writing", 0)))
+        else:
+            return
+        self.last = now
+
+
+def render_in_subprocess(html: str, *, timeout: float, memory_mb: int, on_progress=None) -> bytes:
     """Render the PDF in a forked child with an address-space limit of ``memory_mb`` and a ``timeout``.
 
     Forking hands the child the HTML and the already imported WeasyPrint for free, so the overhead is a few
-    milliseconds. Raises ``PDFRenderError`` when the child fails, is killed, or takes too long.
+    milliseconds. ``on_progress(stage, page)`` is called here, in the parent, as the child lays out pages
+    ("layout", page number) and writes the file ("writing", 0). Raises ``PDFRenderError`` when the child
+    fails, is killed, or takes too long.
     """
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     # Not a daemon: daemonic processes (a Celery prefork worker, say) may not start children.
-    process = context.Process(target=_render_child, args=(html, memory_mb, sender))
+    process = context.Process(target=_render_child, args=(html, memory_mb, sender, on_progress is not None))
     process.start()
     sender.close()  # the child holds the only sending end now, so its death reads as EOF here
     answered = False
+    deadline = time.monotonic() + timeout
     try:
-        answered = receiver.poll(timeout)
-        if not answered:
-            raise PDFRenderError(f"Making the PDF took longer than {timeout:g} seconds; it was stopped.")
-        try:
-            status, payload = receiver.recv()
-        except EOFError:
-            process.join()
-            raise PDFRenderError(
-                f"The PDF renderer stopped unexpectedly (exit code {process.exitcode}); "
-                f"it may have run out of memory (limit {memory_mb} MB)."
-            ) from None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not receiver.poll(min(remaining, 1.0)):
+                if time.monotonic() < deadline:
+                    continue
+                raise PDFRenderError(f"Making the PDF took longer than {timeout:g} seconds; it was stopped.")
+            try:
+                status, payload = receiver.recv()
+            except EOFError:
+                process.join()
+                raise PDFRenderError(
+                    f"The PDF renderer stopped unexpectedly (exit code {process.exitcode}); "
+                    f"it may have run out of memory (limit {memory_mb} MB)."
+                ) from None
+            if status == "progress":
+                on_progress(*payload)
+                continue
+            answered = True
+            break
     finally:
         receiver.close()
         if not answered:
