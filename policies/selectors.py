@@ -383,6 +383,9 @@ def edition_snapshot(edition: Edition) -> ManualSnapshot:
     )
 
 
+RETIRED_REASON_PREFIX = "Retired: "
+
+
 @dataclass
 class EntryChange:
     kind: str  # "new", "revised" or "retired"
@@ -426,6 +429,16 @@ def snapshot_changes(
         for change in changes:
             if change.after:
                 change.summaries = by_entry.get(change.after.entry_id, [])
+        retired = {c.before.entry_id: c for c in changes if c.kind == "retired"}
+        if retired:
+            # Why each was retired: the reason the retirement recorded in the entry's history.
+            reasons = (
+                Entry.history.filter(id__in=retired, history_change_reason__startswith=RETIRED_REASON_PREFIX)
+                .order_by("history_date")
+                .values_list("id", "history_change_reason")
+            )
+            for entry_id, reason in reasons:
+                retired[entry_id].summaries = [reason.removeprefix(RETIRED_REASON_PREFIX)]
     order = {"new": 0, "revised": 1, "retired": 2}
     changes.sort(key=lambda c: (order[c.kind], c.title.lower()))
     return changes

@@ -310,7 +310,7 @@ def entry_retire(*, entry: Entry, user, reason: str) -> Entry:
         raise TransitionError("The entry is already retired.")
     entry.status = EntryStatus.RETIRED
     entry.retired_at = timezone.now()
-    _save(entry, user=user, reason=f"Retired: {reason.strip()}")
+    _save(entry, user=user, reason=f"{selectors.RETIRED_REASON_PREFIX}{reason.strip()}")
     _touch_manual(entry.manual)
     return entry
 

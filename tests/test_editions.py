@@ -101,7 +101,7 @@ def test_release_notes_list_new_revised_and_retired_entries(history, alice, bob,
     services.entry_retire(entry=history["refunds"], user=alice, reason="Moved to the returns policy")
     notes = services.edition_draft_notes(past_manual)
     assert "## New entries" in notes and "**Chat protocol**: First publication" in notes
-    assert "## Retired entries" in notes and "**Refund-policy**" in notes
+    assert "## Retired entries" in notes and "**Refund-policy**: Moved to the returns policy" in notes
     assert services.edition_suggest_label(past_manual) == f"{year}.2"
 
 
