@@ -366,3 +366,31 @@ def test_a_finished_pdf_records_its_stages(history, carol, past_manual):
     pdf = pdfs.pdf_request(manual=past_manual, user=carol, background=False)
     assert (pdf.status, pdf.progress, pdf.stage) == (PDFStatus.DONE, 100, "Ready")
     assert pdf.pages == len(PdfReader(pdf.file.path).pages)
+
+
+def test_before_the_manual_existed_it_was_empty(client, carol, history):
+    client.force_login(carol)
+    long_ago = (history["now"] - timedelta(days=400)).date().isoformat()
+    home = client.get(f"/manuals/service/?as_of={long_ago}").content.decode()
+    assert "past view" in home and "Nothing has been published" in home
+    page = client.get(f"/manuals/service/compare/?from={long_ago}&to={timezone.localdate().isoformat()}")
+    assert page.status_code == 200 and "New" in page.content.decode() and "Refund-policy" in page.content.decode()
+
+
+def test_progress_reports_survive_every_message_weasyprint_logs():
+    import logging
+
+    from policies.rendering.pdf import _ProgressToParent
+
+    sent = []
+
+    class Pipe:
+        def send(self, message):
+            sent.append(message)
+
+    handler = _ProgressToParent(Pipe())
+    for message in ["Step 5 - Creating layout - Page 3", "Step 5 - Creating layout - Page 3 (up-to-date)",
+                    "Step 6 - Creating PDF", "Something else entirely"]:  # fmt: skip
+        handler.last = 0.0
+        handler.emit(logging.LogRecord("weasyprint.progress", logging.INFO, "", 0, message, None, None))
+    assert sent == [("progress", ("layout", 3)), ("progress", ("layout", 3)), ("progress", ("writing", 0))]

@@ -18,6 +18,7 @@ import logging
 import mimetypes
 import multiprocessing
 import os
+import re
 import resource
 import time
 from pathlib import Path
@@ -189,17 +190,25 @@ class _ProgressToParent(logging.Handler):
         self.last = 0.0
 
     def emit(self, record):
-        message = record.getMessage()
-        now = time.monotonic()
-        if "Creating layout - Page" in message:
-            if now - self.last < 0.5:
+        # Progress must never break the render: anything unexpected here is ignored.
+        try:
+            message = record.getMessage()
+            now = time.monotonic()
+            page = _LAYOUT_PAGE.search(message)
+            if page:
+                if now - self.last < 0.5:
+                    return
+                self.conn.send(("progress", ("layout", int(page.group(1)))))
+            elif "Creating PDF" in message:
+                self.conn.send(("progress", ("writing", 0)))
+            else:
                 return
-            self.conn.send(("progress", ("layout", int(message.rsplit(" ", 1)[-1]))))
-        elif "Creating PDF" in message:
-            self.conn.send(("progress", ("writing", 0)))
-        else:
-            return
-        self.last = now
+            self.last = now
+        except Exception:  # noqa: BLE001
+            pass
+
+
+_LAYOUT_PAGE = re.compile(r"Creating layout - Page (\d+)")
 
 
 def render_in_subprocess(html: str, *, timeout: float, memory_mb: int, on_progress=None) -> bytes:
