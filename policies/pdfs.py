@@ -168,3 +168,25 @@ def pdf_make(*, pdf_id: int) -> StoredPDF:
     _progress(pdf, 100, "Ready", status=PDFStatus.DONE, file=pdf.file, size=pdf.size, pages=pdf.pages,
               finished_at=timezone.now())  # fmt: skip
     return pdf
+
+
+def pdf_prune(*, older_than_days: int = 30) -> int:
+    """Delete stored PDFs nobody will be served again: superseded live PDFs, and past-view and onboarding PDFs
+    made more than ``older_than_days`` ago. Edition PDFs and each manual's newest live PDF are kept.
+    Returns how many were deleted."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    newest_live = {
+        manual_id: pk
+        for pk, manual_id in StoredPDF.objects.filter(kind=PDFKind.LIVE, status=PDFStatus.DONE)
+        .order_by("manual_id", "created_at")
+        .values_list("pk", "manual_id")
+    }
+    doomed = StoredPDF.objects.filter(kind__in=[PDFKind.LIVE, PDFKind.AS_OF, PDFKind.ONBOARDING], created_at__lt=cutoff)
+    doomed = doomed.exclude(pk__in=newest_live.values()).exclude(status__in=[PDFStatus.QUEUED, PDFStatus.RUNNING])
+    count = 0
+    for pdf in doomed:
+        if pdf.file:
+            pdf.file.delete(save=False)
+        pdf.delete()
+        count += 1
+    return count

@@ -1,5 +1,7 @@
 """Editions, the manual as of a date, comparisons, stored PDFs and onboarding packets."""
 
+import io
+import os
 import threading
 from datetime import timedelta
 from io import BytesIO
@@ -394,3 +396,22 @@ def test_progress_reports_survive_every_message_weasyprint_logs():
         handler.last = 0.0
         handler.emit(logging.LogRecord("weasyprint.progress", logging.INFO, "", 0, message, None, None))
     assert sent == [("progress", ("layout", 3)), ("progress", ("layout", 3)), ("progress", ("writing", 0))]
+
+
+def test_pruning_keeps_editions_and_the_newest_live_pdf(history, carol, alice, bob, past_manual):
+    from django.core.management import call_command
+
+    services.edition_release(manual=past_manual, user=alice, label="2026.1", release_notes="")
+    edition_pdf = pdfs.pdf_request(manual=past_manual, user=carol, kind=PDFKind.EDITION,
+                                   edition=Edition.objects.get(), background=False)  # fmt: skip
+    old_live = pdfs.pdf_request(manual=past_manual, user=carol, background=False)
+    _revise(history["refunds"], body="Refunds within 5 days.", author=bob, approver=alice, summary="Five")
+    past_manual.refresh_from_db()  # its content stamp moved on
+    new_live = pdfs.pdf_request(manual=past_manual, user=carol, background=False)
+    old_file = old_live.file.path
+    with time_machine.travel(timezone.now() + timedelta(days=45), tick=False):
+        out = io.StringIO()
+        call_command("prune_pdfs", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 stored PDF."
+    assert set(StoredPDF.objects.values_list("pk", flat=True)) == {edition_pdf.pk, new_live.pk}
+    assert not os.path.exists(old_file)
