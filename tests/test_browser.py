@@ -206,6 +206,19 @@ def test_on_a_phone_the_contents_open_from_the_menu_button(live_server, sign_in,
     contents.get_by_role("link", name="Exchanges").tap()
     expect(page.get_by_role("heading", name="Exchanges", level=1)).to_be_visible()
 
+    # Search is within reach on a phone too: at the top of the contents drawer.
+    menu.tap()
+    search = contents.get_by_role("searchbox", name="Search the manual")
+    search.fill("refund")
+    search.press("Enter")
+    expect(page.get_by_role("link", name="Refund policy").first).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/manuals/service/search/?q=refund")
+
+    menu.tap()
+    expect(contents).to_be_visible()
+    page.keyboard.press("Escape")  # and the drawer closes again
+    expect(contents).to_be_hidden()
+
 
 # An entry with everything the reader styles: a script to read aloud, a table and a callout.
 SHOWCASE_BODY = """When an order has not arrived by its promised date, check the courier's tracking first: most parcels
