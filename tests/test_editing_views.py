@@ -324,3 +324,14 @@ def test_manager_starts_a_new_manual(client, alice, bob, carol, db):
     assert "used by the app" in page
     page = client.post("/manuals/new/", {"title": "Again", "slug": "store"}).content.decode()
     assert "already exists" in page
+
+
+def test_a_save_without_the_version_it_started_from_is_a_conflict_not_an_overwrite(client, bob, make_entry):
+    entry = make_entry(published=False)
+    client.force_login(bob)
+    url = f"/manuals/{entry.manual.slug}/{entry.slug}/edit/"
+    response = client.post(url, {**ENTRY_FORM, "slug": entry.slug, "body": "Blind save", "action": "save"})
+    assert response.status_code == 409
+    assert "Blind save" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.body != "Blind save"

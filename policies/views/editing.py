@@ -68,7 +68,8 @@ def entry_edit(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
                     manual=entry_obj.manual,
                     user=request.user,
                     data=form.content(),
-                    base_lock_version=form.cleaned_data["lock_version"],
+                    # A form that does not say which version it started from is treated as stale, never as fresh.
+                    base_lock_version=form.cleaned_data["lock_version"] or 0,
                 )
                 if request.POST.get("action") == "submit":
                     saved = services.entry_submit(entry=saved, user=request.user)
