@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
@@ -35,7 +36,7 @@ class SectionView:
 class ManualSnapshot:
     """What readers see of a manual: its published entries, grouped by section in reading order.
 
-    Each ``EntryVersion`` in it carries ``url`` (its page) and ``entry_slug``; ``html_for`` resolves the
+    Each ``EntryVersion`` in it carries ``url`` (its page) and ``entry_slug``; ``with_html`` resolves the
     stored links between entries for the page or the document the snapshot is shown in.
     """
 
@@ -114,30 +115,20 @@ def manual_snapshot(manual: Manual) -> ManualSnapshot:
         .select_related("entry")
         .defer("body", "entry__body", "entry__body_html")  # readers get the stored HTML, never the source
     )
-    return _group(manual, sections, versions, placement="entry")
+    return _group(manual, sections, versions)
 
 
-def _group(manual, sections, versions, *, placement: str, query: str = "", entries=None) -> ManualSnapshot:
+def _group(manual, sections, versions, *, entries=None, query: str = "") -> ManualSnapshot:
     """Group versions under sections in reading order.
 
-    ``placement`` says what places a version: the entry's current section and order ("entry"), the ones
-    recorded in ``entries`` (entry id -> the entry as it was, "then"), or the version's own ("version").
-    ``query`` is appended to every URL (``?as_of=...`` for a past view).
+    An entry's section, order and slug come from ``entries`` (entry id -> the entry as it was then, for a past
+    view) or else from the entry itself. ``query`` is appended to every URL (``?as_of=...`` for a past view).
     """
     by_section = {s.pk: SectionView(section=s) for s in sections}
     base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
     for version in versions:
-        if placement == "then":
-            then = entries[version.entry_id]
-            version.entry_slug, section_id, version.place = then.slug, then.section_id, then.order
-        elif placement == "entry":
-            version.entry_slug, section_id, version.place = (
-                version.entry.slug,
-                version.entry.section_id,
-                version.entry.order,
-            )
-        else:
-            version.entry_slug, section_id, version.place = version.slug, version.section_id, version.order
+        placed = entries[version.entry_id] if entries is not None else version.entry
+        version.entry_slug, section_id, version.place = placed.slug, placed.section_id, placed.order
         version.url = f"{base}{version.entry_slug}/{query}"
         view = by_section.get(section_id)
         if view is not None:
@@ -315,9 +306,7 @@ def manual_snapshot_as_of(manual: Manual, when: datetime) -> ManualSnapshot:
         for v in EntryVersion.objects.filter(id__in=newest.values("version_id")).defer("body")
         if v.entry_id in entries and entries[v.entry_id].status != EntryStatus.RETIRED
     ]
-    snapshot = _group(
-        then_manual, sections, versions, placement="then", entries=entries, query=f"?as_of={_as_of_param(when)}"
-    )
+    snapshot = _group(then_manual, sections, versions, entries=entries, query=f"?as_of={_as_of_param(when)}")
     snapshot.as_of = when
     return snapshot
 
@@ -461,10 +450,6 @@ def parse_as_of(value: str) -> datetime:
 
     Raises ``ValidationError`` with a message naming what was wrong.
     """
-    from datetime import date, time
-
-    from django.core.exceptions import ValidationError
-
     raw = (value or "").strip().replace(" ", "+")
     try:
         if len(raw) == 10:
