@@ -60,17 +60,22 @@ def _save(obj, *, user, reason: str) -> None:
     obj.save()
 
 
+def _apply(obj, data: dict) -> bool:
+    """Set the fields that differ; say whether any did."""
+    changed = False
+    for field, value in data.items():
+        if getattr(obj, field) != value:
+            setattr(obj, field, value)
+            changed = True
+    return changed
+
+
 def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") -> Manual:
     """Create a manual or change its title, organisation, mission, vision or settings."""
     require(can_manage(user), "Only managers can change a manual.")
     creating = manual is None
     manual = manual or Manual()
-    changed = creating
-    for field, value in data.items():
-        if getattr(manual, field) != value:
-            setattr(manual, field, value)
-            changed = True
-    if not changed:
+    if not _apply(manual, data) and not creating:
         return manual
     link_map = manual_link_map(manual) if manual.pk else None
     manual.mission_html = render_markdown(manual.mission, link_map=link_map)
@@ -85,12 +90,7 @@ def section_save(*, section: Section | None, manual: Manual, user, data: dict, r
     require(can_manage(user), "Only managers can change sections.")
     creating = section is None
     section = section or Section(manual=manual)
-    changed = creating
-    for field, value in data.items():
-        if getattr(section, field) != value:
-            setattr(section, field, value)
-            changed = True
-    if not changed:
+    if not _apply(section, data) and not creating:
         return section
     section.intro_html = render_markdown(section.intro, link_map=manual_link_map(manual))
     _save(section, user=user, reason=reason or ("Added the section" if creating else "Edited the section"))
@@ -325,14 +325,6 @@ def entry_restore(*, entry: Entry, version: EntryVersion, user) -> Entry:
     return entry_save_draft(
         entry=entry, manual=entry.manual, user=user, data=data, reason=f"Restored version {version.number} as a draft"
     )
-
-
-def parse_effective_date(value) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
 
 
 # Editions ------------------------------------------------------------------------------------------------------
