@@ -20,12 +20,8 @@ from pypdf import PdfReader
 
 from . import selectors
 from .models import Edition, Manual, PDFKind, PDFStatus, StoredPDF
-from .rendering.document import render_manual_html
+from .rendering.document import LAYOUT_VERSION, render_manual_html
 from .rendering.pdf import PDFRenderError, render_in_subprocess
-
-# Part of every stored PDF's key: bump it when the document's template or stylesheets change, so PDFs made
-# with the old layout are made again.
-LAYOUT_VERSION = 1
 
 
 def _key(manual: Manual, kind: str, params: dict, edition: Edition | None) -> str:
