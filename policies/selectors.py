@@ -78,9 +78,10 @@ class ManualSnapshot:
         urls.update({v.entry_slug: f"#entry-{v.entry_slug}" for v in self.entries})
         return urls
 
-    def with_html(self, urls: dict[int, str]) -> ManualSnapshot:
-        """Set ``html`` on every version: its body with links to other entries pointing at ``urls``."""
-        for version in self.entries:
+    def with_html(self, urls: dict[int, str], *, bodies: bool = True) -> ManualSnapshot:
+        """Resolve the links between entries to ``urls``: in the manual's statements and section intros, and
+        (with ``bodies``) in every version's body, set as ``html``."""
+        for version in self.entries if bodies else ():
             version.html = resolve_entry_links(version.body_html, urls)
         self.manual.mission_html_resolved = resolve_entry_links(self.manual.mission_html, urls)
         self.manual.vision_html_resolved = resolve_entry_links(self.manual.vision_html, urls)
@@ -106,14 +107,20 @@ def manual_get(slug: str) -> Manual:
         raise Http404("No such manual.") from None
 
 
-def manual_snapshot(manual: Manual) -> ManualSnapshot:
+def _unread(bodies: bool) -> tuple[str, ...]:
+    """Version fields a snapshot leaves out: always the Markdown source (readers get the stored HTML), and the
+    HTML too where the page shows only titles (contents, home page, search)."""
+    return ("body",) if bodies else ("body", "body_html")
+
+
+def manual_snapshot(manual: Manual, *, bodies: bool = True) -> ManualSnapshot:
     """The live manual: the published version of every entry that is not retired. Two queries."""
     sections = list(Section.objects.filter(manual=manual).order_by("order", "id"))
     versions = list(
         EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"))
         .exclude(entry__status=EntryStatus.RETIRED)
         .select_related("entry")
-        .defer("body", "entry__body", "entry__body_html")  # readers get the stored HTML, never the source
+        .defer(*_unread(bodies), "entry__body", "entry__body_html")
     )
     return _group(manual, sections, versions)
 
@@ -259,7 +266,7 @@ def manual_outline(manual: Manual) -> list[tuple[Section, list[Entry]]]:
 # The past: point in time and editions --------------------------------------------------------------------------
 
 
-def manual_snapshot_as_of(manual: Manual, when: datetime) -> ManualSnapshot:
+def manual_snapshot_as_of(manual: Manual, when: datetime, *, bodies: bool = True) -> ManualSnapshot:
     """The published manual exactly as readers saw it at ``when``. Four queries, whatever the size.
 
     For each entry, the newest version approved at or before ``when``; the entry's place, slug and retired
@@ -303,7 +310,7 @@ def manual_snapshot_as_of(manual: Manual, when: datetime) -> ManualSnapshot:
     )
     versions = [
         v
-        for v in EntryVersion.objects.filter(id__in=newest.values("version_id")).defer("body")
+        for v in EntryVersion.objects.filter(id__in=newest.values("version_id")).defer(*_unread(bodies))
         if v.entry_id in entries and entries[v.entry_id].status != EntryStatus.RETIRED
     ]
     snapshot = _group(then_manual, sections, versions, entries=entries, query=f"?as_of={_as_of_param(when)}")

@@ -344,7 +344,7 @@ def edition_draft_notes(manual: Manual) -> str:
     """Release notes in Markdown, generated from what changed since the previous edition."""
     previous = selectors.latest_edition(manual)
     before = selectors.edition_snapshot(previous) if previous else None
-    changes = selectors.snapshot_changes(before, selectors.manual_snapshot(manual))
+    changes = selectors.snapshot_changes(before, selectors.manual_snapshot(manual, bodies=False))
     if not changes:
         return "No entries changed since the previous edition."
     headings = {"new": "New entries", "revised": "Revised entries", "retired": "Retired entries"}
@@ -371,7 +371,7 @@ def edition_release(*, manual: Manual, user, label: str, release_notes: str) -> 
     if Edition.objects.filter(manual=manual, label=label).exists():
         raise ValidationError({"label": f"Edition {label} already exists; choose another number."})
     manual = Manual.objects.select_for_update().get(pk=manual.pk)
-    snapshot = selectors.manual_snapshot(manual)
+    snapshot = selectors.manual_snapshot(manual, bodies=False)
     if not snapshot.entry_count:
         raise ValidationError("There is nothing published to release.")
     edition = Edition(

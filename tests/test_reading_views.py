@@ -147,3 +147,14 @@ def test_search_query_count_is_fixed(client, carol, make_entry, django_assert_nu
     # session, user, manual, sections, live versions (contents), hits, and the two permission lookups
     with django_assert_num_queries(8):
         client.get("/manuals/service/search/?q=refund")
+
+
+def test_contents_pages_do_not_load_every_entry_text(client, carol, make_entry):
+    for i in range(3):
+        make_entry(f"e{i}")
+    client.force_login(carol)
+    for url in ["/manuals/service/", "/manuals/service/e0/", "/manuals/service/search/?q=refunds"]:
+        snapshot = client.get(url).context["snapshot"]
+        assert snapshot.entries and all("body_html" in v.get_deferred_fields() for v in snapshot.entries), url
+    page = client.get("/manuals/service/e1/").content.decode()
+    assert "<strong>30 days</strong>" in page  # the entry shown still has its text

@@ -74,7 +74,7 @@ def _edition_snapshot(manual: str, edition: str):
 @login_required
 def edition_detail(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
     manual_obj, snapshot = _edition_snapshot(manual, edition)
-    snapshot.with_html(snapshot.page_urls())
+    snapshot.with_html(snapshot.page_urls(), bodies=False)
     return render(request, "policies/manual_home.html", {"manual": manual_obj, "snapshot": snapshot})
 
 
@@ -110,7 +110,7 @@ def _point(manual_obj, value: str):
     if edition is not None:
         return selectors.edition_snapshot(edition), f"Edition {edition.label}"
     when = selectors.parse_as_of(value)
-    return selectors.manual_snapshot_as_of(manual_obj, when), selectors.format_as_of(when)
+    return selectors.manual_snapshot_as_of(manual_obj, when, bodies=False), selectors.format_as_of(when)
 
 
 @require_GET
@@ -142,7 +142,7 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
 def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
     """A PDF of the sections a new hire's role needs, with a cover naming the role and a sign-off page."""
     manual_obj = selectors.manual_get(manual)
-    sections = [s for s in selectors.manual_snapshot(manual_obj).sections if s.entries]
+    sections = [s for s in selectors.manual_snapshot(manual_obj, bodies=False).sections if s.entries]
     form = OnboardingForm(request.POST or None)
     form.fields["sections"].choices = [(s.slug, s.title) for s in sections]
     if request.method == "POST" and form.is_valid():

@@ -24,12 +24,12 @@ def bad_request(request: HttpRequest, message: str, manual=None) -> HttpResponse
     return render(request, "policies/bad_request.html", {"message": message, "manual": manual}, status=400)
 
 
-def _snapshot(request: HttpRequest, manual) -> selectors.ManualSnapshot:
+def _snapshot(request: HttpRequest, manual, *, bodies: bool) -> selectors.ManualSnapshot:
     """The live manual, or the manual as of ``?as_of=`` (ValidationError for a bad date)."""
     as_of = request.GET.get("as_of")
     if as_of:
-        return selectors.manual_snapshot_as_of(manual, selectors.parse_as_of(as_of))
-    return selectors.manual_snapshot(manual)
+        return selectors.manual_snapshot_as_of(manual, selectors.parse_as_of(as_of), bodies=bodies)
+    return selectors.manual_snapshot(manual, bodies=bodies)
 
 
 @require_GET
@@ -38,33 +38,37 @@ def manual_list(request: HttpRequest) -> HttpResponse:
     return render(request, "policies/manual_list.html", {"manuals": selectors.manual_list()})
 
 
-def reads_snapshot(view):
+def reads_snapshot(*, bodies: bool):
     """For reading views: look up the manual and the snapshot to show (live, or ``?as_of=``), and answer a
-    bad date with a 400 page that says what was wrong."""
+    bad date with a 400 page that says what was wrong. ``bodies``: whether the page shows every entry's text
+    (the print page) or only titles (the contents)."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, manual: str, **kwargs) -> HttpResponse:
-        manual_obj = selectors.manual_get(manual)
-        try:
-            snapshot = _snapshot(request, manual_obj)
-        except ValidationError as exc:
-            return bad_request(request, " ".join(exc.messages), manual_obj)
-        return view(request, manual_obj, snapshot, **kwargs)
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, manual: str, **kwargs) -> HttpResponse:
+            manual_obj = selectors.manual_get(manual)
+            try:
+                snapshot = _snapshot(request, manual_obj, bodies=bodies)
+            except ValidationError as exc:
+                return bad_request(request, " ".join(exc.messages), manual_obj)
+            return view(request, manual_obj, snapshot, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 @require_GET
 @login_required
-@reads_snapshot
+@reads_snapshot(bodies=False)
 def manual_home(request: HttpRequest, manual, snapshot) -> HttpResponse:
-    snapshot.with_html(snapshot.page_urls())
+    snapshot.with_html(snapshot.page_urls(), bodies=False)
     return render(request, "policies/manual_home.html", {"manual": manual, "snapshot": snapshot})
 
 
 @require_GET
 @login_required
-@reads_snapshot
+@reads_snapshot(bodies=False)
 def entry_detail(request: HttpRequest, manual, snapshot, entry: str) -> HttpResponse:
     if snapshot.is_past:
         entry_obj, version = None, selectors.entry_as_of(snapshot, entry)
@@ -85,7 +89,7 @@ def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version) -> 
 
 @require_GET
 @login_required
-@reads_snapshot
+@reads_snapshot(bodies=True)
 def manual_print(request: HttpRequest, manual, snapshot) -> HttpResponse:
     suffix = f" (as of {selectors.format_as_of(snapshot.as_of)})" if snapshot.as_of else ""
     return HttpResponse(document.render_manual_html(snapshot, for_pdf=False, title_suffix=suffix))
@@ -169,7 +173,7 @@ def pdf_download(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
 def search(request: HttpRequest, manual: str) -> HttpResponse:
     manual_obj = selectors.manual_get(manual)
     query = request.GET.get("q", "").strip()[:200]
-    snapshot = selectors.manual_snapshot(manual_obj)
+    snapshot = selectors.manual_snapshot(manual_obj, bodies=False)
     hits = selectors.search_live(manual_obj, query) if query else []
     return render(
         request, "policies/search.html", {"manual": manual_obj, "snapshot": snapshot, "query": query, "hits": hits}
