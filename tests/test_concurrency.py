@@ -17,21 +17,23 @@ from policies.models import Entry
 from .test_editing_views import ENTRY_FORM
 
 
-def _needs_postgres():
+@pytest.fixture
+def draft(manual, section, bob):
+    """A draft entry, on PostgreSQL only: the test database of SQLite does not take concurrent writers."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://...")
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_saves_from_the_same_version_never_overwrite_each_other(manual, section, bob, alice):
-    _needs_postgres()
-    entry = services.entry_save_draft(
+    return services.entry_save_draft(
         entry=None,
         manual=manual,
         user=bob,
         data={"title": "Refunds", "slug": "refunds", "section": section, "body": "v0"},
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_from_the_same_version_never_overwrite_each_other(draft, manual, bob, alice):
+    entry = draft
     base = entry.lock_version
     url = f"/manuals/{manual.slug}/refunds/edit/"
     barrier = threading.Barrier(2)
@@ -72,14 +74,8 @@ def test_simultaneous_saves_from_the_same_version_never_overwrite_each_other(man
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_postgres_serialises_the_two_saves_at_the_row_lock(manual, section, bob, alice):
-    _needs_postgres()
-    entry = services.entry_save_draft(
-        entry=None,
-        manual=manual,
-        user=bob,
-        data={"title": "Refunds", "slug": "refunds", "section": section, "body": "v0"},
-    )
+def test_postgres_serialises_the_two_saves_at_the_row_lock(draft, manual, bob, alice):
+    entry = draft
     base = entry.lock_version
     barrier = threading.Barrier(8)
     outcomes: list[str] = []
