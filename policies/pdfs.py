@@ -22,6 +22,7 @@ from . import selectors
 from .models import Edition, Manual, PDFKind, PDFStatus, StoredPDF
 from .rendering.document import LAYOUT_VERSION, render_manual_html
 from .rendering.pdf import PDFRenderError, render_in_subprocess
+from .tasks import make_pdf
 
 
 def _key(manual: Manual, kind: str, params: dict, edition: Edition | None) -> str:
@@ -83,13 +84,10 @@ def pdf_request(
     if background is None:
         background = _entry_count(pdf) > settings.PDF_BACKGROUND_THRESHOLD
     if background:
-        from .tasks import make_pdf
-
         make_pdf.enqueue(pdf.pk)
-        pdf.refresh_from_db()
     else:
         pdf_make(pdf_id=pdf.pk)
-        pdf.refresh_from_db()
+    pdf.refresh_from_db()
     return pdf
 
 
