@@ -1,87 +1,26 @@
-"""The app as people use it: a real Chromium drives the pages served by ``live_server``.
+"""Editing as people do it: write, review, request changes, approve and read; conflicts; the phone contents.
 
 These tests check what a person would notice (the status shown, the reviewer's comment, the conflict warning,
-the contents menu on a phone) rather than database rows. They need Chromium: ``/usr/bin/chromium`` or the
-executable named by ``PLAYWRIGHT_CHROMIUM_EXECUTABLE``; without it the module is skipped.
+the contents menu on a phone) rather than database rows. Set-up and fixtures are in ``conftest.py`` beside this file.
 
-``UPDATE_SCREENSHOTS=1 pytest tests/test_browser.py -k screenshots`` rewrites ``docs/screenshots/*.png``;
-without it the screenshot test still opens and checks every screen but writes nothing.
+``UPDATE_SCREENSHOTS=1 pytest tests/browser/test_editing_flow.py -k screenshots`` rewrites
+``docs/screenshots/*.png``; without it the screenshot test still opens and checks every screen but writes nothing.
 """
 
 import io
 import os
-import re
 from pathlib import Path
 
-import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from playwright.sync_api import expect
 
-# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from policies import services
+from policies.models import Entry, EntryStatus, Manual, Section
 
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium")
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
+from .conftest import PHONE
 
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-from policies import services  # noqa: E402
-from policies.models import Entry, EntryStatus, Manual, Section  # noqa: E402
-
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-DESKTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 1, "is_mobile": True, "has_touch": True}
-TIMEOUT_MS = 10_000
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    )
-    yield browser
-    browser.close()
-    playwright.stop()
-
-
-@pytest.fixture
-def open_context(browser):
-    """``open_context(**options)``: a fresh browser context (own cookies), closed after the test."""
-    contexts = []
-
-    def open_(**options):
-        context = browser.new_context(**{**DESKTOP, **options})
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def sign_in(live_server, open_context):
-    """``sign_in(username, password=None, **context_options)``: a page signed in through the login form."""
-
-    def sign_in_(username, password=None, **options):
-        page = open_context(**options).new_page()
-        page.goto(live_server.url + "/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password or f"pw-{username}")
-        page.get_by_role("button", name="Sign in").click()
-        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-        return page
-
-    return sign_in_
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_write_review_request_changes_approve_and_read(live_server, sign_in, bob, alice, carol, section):
