@@ -133,6 +133,25 @@ def db_state() -> dict:
     return state
 
 
+def windows_copy(root: Path, dest: Path) -> Path:
+    """A copy of a folder as a Windows editor might save it: CRLF line ends, spaces left at the end of every
+    line of manual.yml, and spaces and tabs at the end of every line of an entry's body. (Not in the front
+    matter, whose ``---`` lines must be exactly that; YAML itself refuses a tab after a value.)"""
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if path.suffix == ".yml":
+            lines = [line + "  " for line in lines]
+        else:
+            start = lines.index("---", 1) + 1 if lines[0] == "---" else 0
+            lines = lines[:start] + [line + " \t " for line in lines[start:]]
+        target = dest / path.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes("\r\n".join(lines).encode("utf-8"))
+    return dest
+
+
 def wipe_manuals() -> None:
     """Empty the database of manuals and their history, as a fresh install would be."""
     Entry.objects.update(live_version=None)
@@ -213,6 +232,32 @@ def test_reimporting_an_unchanged_folder_changes_nothing(folder, alice):
 
     assert db_state() == before
     assert "Nothing to do" in out
+    assert "3 unchanged" in out
+
+
+def test_a_folder_saved_with_crlf_and_spaces_at_line_ends_imports_to_the_same_text(folder, alice, tmp_path):
+    run_import(folder, "--publish")
+    stored = {e.slug: e.body for e in Entry.objects.all()}
+    mission = Manual.objects.get().mission
+    copy = windows_copy(folder, tmp_path / "windows")
+    assert b"faults. \t \r\n" in (copy / "guarantee.md").read_bytes()
+    wipe_manuals()
+
+    run_import(copy, "--publish")
+
+    assert {e.slug: e.body for e in Entry.objects.all()} == stored
+    assert {v.entry.slug: v.body for v in EntryVersion.objects.select_related("entry")} == stored
+    assert Manual.objects.get().mission == mission
+    assert Section.objects.get(slug="policies").intro == "The rules we keep."
+
+
+def test_reimporting_a_crlf_copy_of_an_imported_folder_writes_no_new_version(folder, alice, tmp_path):
+    run_import(folder, "--publish")
+    before = db_state()
+
+    out = run_import(windows_copy(folder, tmp_path / "windows"), "--publish")
+
+    assert db_state() == before
     assert "3 unchanged" in out
 
 
@@ -464,7 +509,7 @@ def test_a_failure_while_writing_rolls_the_whole_import_back(folder, alice, monk
     def approve_then_fail(**kwargs):
         calls.append(kwargs["entry"].slug)
         if len(calls) == 2:
-            raise services.TransitionError("Simulated failure")
+            raise services.TransitionError("Simulated failure", code="simulated")
         return real_approve(**kwargs)
 
     monkeypatch.setattr(services, "entry_approve", approve_then_fail)

@@ -1,33 +1,25 @@
-"""A manual as a folder of files, and back: the import and export formats described in docs/file-format.md.
+"""The folder format itself: what a manual folder holds, and reading one into a checked ``ManualPlan``.
 
-Importing happens in two steps. ``read_manual_folder`` reads and checks every file without touching the
-database and raises ``ManualImportError`` listing every problem, each naming its file (and line). Only a folder
-without problems reaches ``manual_import_plan``, which writes inside one transaction through the services, so
-that history records who imported what and why, and a save that changes nothing writes nothing.
-
-The Markdown export writes exactly the import format, with the front matter in a fixed key order and text
-normalised the same way the import normalises it, so that export, import and export again give the same bytes.
+``read_manual_folder`` reads and checks every file without touching the database and raises
+``ManualImportError`` listing every problem, each naming its file (and line). The text normalisation here is
+shared with the export, so that export, import and export again give the same bytes.
 """
 
 from __future__ import annotations
 
 import re
 import reprlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 import yaml
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
-from django.db.models import F
 
-from . import services
-from .models import Entry, EntryKind, EntryStatus, EntryVersion, Manual, Section
-from .models.entry import CHANNEL_ORDER
-from .permissions import can_approve, can_edit, can_manage
-from .rendering.markdown import render_markdown
+from ..models import EntryKind, Section
+from ..models.entry import CHANNEL_ORDER
+from ..text import normalise_text
 
 MANUAL_FILE = "manual.yml"
 SKIPPED_FILES = {"README.md"}
@@ -39,10 +31,6 @@ ENTRY_KEYS = (
     "title", "slug", "kind", "section", "order", "channels", "owner", "review_every_months", "summary",
     "effective_date",
 )  # fmt: skip
-# The fields a published version is compared on. Where an entry sits (section, order) is arranged by managers
-# and applies at once, so a change there alone makes no new version. The slug is the entry's identity: the
-# import finds entries by it, and the export writes the entry's, so it never differs from the file's.
-TEXT_FIELDS = tuple(f for f in services.ENTRY_CONTENT_FIELDS if f not in services.PLACEMENT_FIELDS and f != "slug")
 
 KINDS = [k.value for k in EntryKind]
 MAX_REVIEW_MONTHS = 120
@@ -86,16 +74,21 @@ class ManualExportError(Exception):
 
 
 def clean_text(value: str) -> str:
-    """A front matter or manual.yml string as stored: without surrounding whitespace."""
-    return value.strip()
+    """A front matter or manual.yml string as stored: LF line ends, no whitespace at line ends or around it.
 
-
-_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
+    YAML already turns the line breaks of a file saved with CRLF into LF; this also catches an escaped ``\\r``
+    and the spaces a block (``|``) keeps at line ends.
+    """
+    return normalise_text(value).strip()
 
 
 def clean_body(text: str) -> str:
-    """An entry body as stored: verbatim, less any blank lines before it and whitespace after it."""
-    return _LEADING_BLANK_LINES.sub("", text).rstrip()
+    """An entry body as stored: LF line ends, no whitespace at line ends or after it, no blank lines before it.
+
+    A file saved on Windows (CRLF) or with an editor that leaves spaces at line ends thus imports to the same
+    body as the plain file, and re-importing it writes no new version.
+    """
+    return normalise_text(text).lstrip("\n")
 
 
 # Reading the folder -------------------------------------------------------------------------------------------
@@ -542,246 +535,7 @@ def _read_entry_file(
     return entry if len(problems) == count else None
 
 
-# Writing ------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportReport:
-    """What an import did. Entry lists hold slugs."""
-
-    manual: Manual | None
-    source: str
-    publish: bool
-    manual_created: bool = False
-    manual_changed: list[str] = field(default_factory=list)
-    sections_created: list[str] = field(default_factory=list)
-    sections_updated: list[str] = field(default_factory=list)
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    published: list[tuple[str, int]] = field(default_factory=list)
-    kept_drafts: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    sections_missing: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(
-            self.manual_created
-            or self.manual_changed
-            or self.sections_created
-            or self.sections_updated
-            or self.created
-            or self.updated
-            or self.published
-        )
-
-    def lines(self) -> list[str]:
-        """The report as the command prints it."""
-        if self.manual_created:
-            manual_state = "created"
-        elif self.manual_changed:
-            manual_state = f"changed {', '.join(self.manual_changed)}"
-        else:
-            manual_state = "unchanged"
-        if self.publish:
-            published = f"{len(self.published)} versions published."
-        else:
-            published = "saved as drafts (not published)."
-        out = [
-            f"Manual '{self.manual.slug}' ({self.manual.title}): {manual_state}.",
-            f"Sections: {len(self.sections_created)} created, {len(self.sections_updated)} changed.",
-            f"Entries: {len(self.created)} created, {len(self.updated)} changed, {len(self.unchanged)} unchanged; "
-            + published,
-        ]
-        if self.kept_drafts:
-            out.append(
-                "Published text already matches the folder; drafts in progress left as they are: "
-                + ", ".join(self.kept_drafts)
-            )
-        if self.missing:
-            out.append("In the manual but not in the folder (left as they are): " + ", ".join(self.missing))
-        if self.sections_missing:
-            out.append("Sections not in manual.yml (left as they are): " + ", ".join(self.sections_missing))
-        out.extend(f"Warning: {w}" for w in self.warnings)
-        return out
-
-
-def import_permission_problem(user, *, publish: bool) -> str | None:
-    """Why ``user`` may not run an import, or None if they may."""
-    if not can_manage(user):
-        return "importing needs permission to manage manuals and sections (a manager or an administrator)"
-    if not can_edit(user):
-        return "importing needs permission to edit entries"
-    if publish and not can_approve(user):
-        return "--publish needs permission to approve and publish entries"
-    return None
-
-
-def manual_import(*, path: str | Path, publish: bool, user, source: str = "", dry_run: bool = False) -> ImportReport:
-    """Import a manual folder: check every file first, then write everything or nothing.
-
-    Entries are matched by slug. Without ``publish`` the imported text becomes the working copy (a draft);
-    with it, the imported text becomes the published text, one new version per changed entry. Entries of the
-    manual that the folder lacks are left alone and listed in the report. ``dry_run`` checks and reports
-    without keeping any change.
-    """
-    plan = read_manual_folder(path)
-    return manual_import_plan(plan=plan, publish=publish, user=user, source=source or str(path), dry_run=dry_run)
-
-
-@transaction.atomic
-def manual_import_plan(*, plan: ManualPlan, publish: bool, user, source: str, dry_run: bool = False) -> ImportReport:
-    """Write a checked plan (see ``manual_import``). Raises ``ManualImportError`` and writes nothing if an
-    entry cannot be saved, ``PermissionDenied`` if the user may not import."""
-    denied = import_permission_problem(user, publish=publish)
-    if denied:
-        raise PermissionDenied(denied)
-    manual = Manual.objects.filter(slug=plan.slug).first()
-    existing: dict[str, Entry] = {}
-    if manual is not None:
-        existing = {e.slug: e for e in Entry.objects.filter(manual=manual).select_related("live_version")}
-    retired = [
-        Problem(e.file, f"the entry '{e.slug}' is retired in the manual; remove the file or restore the entry first")
-        for e in plan.entries
-        if e.slug in existing and existing[e.slug].status == EntryStatus.RETIRED
-    ]
-    if retired:
-        raise ManualImportError(retired)
-
-    report = ImportReport(manual=manual, source=source, publish=publish)
-    report.warnings = _broken_link_warnings(plan, set(existing))
-    reason = f"Imported from {source}"
-    report.manual = manual = _import_manual(manual, plan, user=user, reason=reason, report=report)
-    sections = _import_sections(manual, plan, user=user, reason=reason, report=report)
-    to_publish = _import_entries(manual, plan, sections, existing, user=user, reason=reason, report=report)
-    for item, entry, summary in to_publish:
-        try:
-            version = services.entry_approve(entry=entry, user=user, change_summary=summary, enforce_review=False)
-        except ValidationError as exc:
-            raise ManualImportError([Problem(item.file, _error_text(exc))]) from None
-        report.published.append((item.slug, version.number))
-
-    in_folder = {e.slug for e in plan.entries}
-    report.missing = sorted(
-        slug for slug, e in existing.items() if slug not in in_folder and e.status != EntryStatus.RETIRED
-    )
-    if dry_run:
-        transaction.set_rollback(True)
-    return report
-
-
-def _import_manual(manual: Manual | None, plan: ManualPlan, *, user, reason: str, report: ImportReport) -> Manual:
-    data = plan.manual_data()
-    if manual is None:
-        report.manual_created = True
-        return services.manual_save(manual=None, user=user, data=data, reason=reason)
-    changed = sorted(name for name, value in data.items() if getattr(manual, name) != value)
-    if changed:
-        report.manual_changed = changed
-        manual = services.manual_save(
-            manual=manual, user=user, data=data, reason=f"{reason}: changed {', '.join(changed)}"
-        )
-    return manual
-
-
-def _import_sections(manual: Manual, plan: ManualPlan, *, user, reason: str, report: ImportReport):
-    """Create or change the sections, placed in the order manual.yml lists them. Returns them by slug."""
-    sections = {s.slug: s for s in Section.objects.filter(manual=manual)}
-    for item in plan.sections:
-        data = {"title": item.title, "slug": item.slug, "intro": item.intro, "order": item.order}
-        section = sections.get(item.slug)
-        if section is None:
-            sections[item.slug] = services.section_save(
-                section=None, manual=manual, user=user, data=data, reason=reason
-            )
-            report.sections_created.append(item.slug)
-            continue
-        changed = sorted(name for name, value in data.items() if getattr(section, name) != value)
-        if changed:
-            services.section_save(
-                section=section, manual=manual, user=user, data=data, reason=f"{reason}: changed {', '.join(changed)}"
-            )
-            report.sections_updated.append(item.slug)
-    listed = {s.slug for s in plan.sections}
-    report.sections_missing = sorted(slug for slug in sections if slug not in listed)
-    return sections
-
-
-def _import_entries(manual, plan, sections, existing, *, user, reason: str, report: ImportReport):
-    """Save the working copies that differ from their files. Returns what to publish, with change summaries.
-
-    With ``report.publish`` the target is the published text: an entry whose live version already matches its
-    file is not touched (beyond its place in the manual), so a draft someone is writing in the app survives.
-    """
-    publish = report.publish
-    to_publish: list[tuple[EntryPlan, Entry, str]] = []
-    for item in plan.entries:
-        data = item.data(sections)
-        entry = existing.get(item.slug)
-        try:
-            if entry is None:
-                entry = services.entry_save_draft(entry=None, manual=manual, user=user, data=data, reason=reason)
-                report.created.append(item.slug)
-                if publish:
-                    to_publish.append((item, entry, reason))
-                continue
-            draft_changes = _changed_fields(entry, data, services.ENTRY_CONTENT_FIELDS)
-            live = entry.live_version
-            live_changes = _changed_fields(live, data, TEXT_FIELDS) if live else list(TEXT_FIELDS)
-            if publish and live is not None and not live_changes:
-                draft_changes = [name for name in draft_changes if name in services.PLACEMENT_FIELDS]
-                if entry.has_unpublished_changes:
-                    report.kept_drafts.append(item.slug)
-            if draft_changes:
-                entry = services.entry_save_draft(
-                    entry=entry, manual=manual, user=user, data={name: data[name] for name in draft_changes},
-                    reason=f"{reason}: changed {', '.join(sorted(draft_changes))}",
-                )  # fmt: skip
-                report.updated.append(item.slug)
-            else:
-                report.unchanged.append(item.slug)
-        except (ValidationError, services.EditConflict) as exc:
-            raise ManualImportError([Problem(item.file, _error_text(exc))]) from None
-        if publish and live_changes and entry.has_unpublished_changes:
-            summary = f"{reason}: changed {', '.join(sorted(live_changes))}" if live else reason
-            to_publish.append((item, entry, summary))
-    return to_publish
-
-
-def _changed_fields(obj, data: dict, fields) -> list[str]:
-    """The fields whose value in ``data`` differs from ``obj`` (an entry or a version)."""
-    changed = []
-    for name in fields:
-        value = data[name]
-        if name == "section":
-            current, value = obj.section_id, value.pk
-        elif name == "channels":
-            current, value = list(getattr(obj, name) or []), list(value or [])
-        else:
-            current = getattr(obj, name)
-        if current != value:
-            changed.append(name)
-    return changed
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
-
-
-def _broken_link_warnings(plan: ManualPlan, existing_slugs: set[str]) -> list[str]:
-    known = {slug: 0 for slug in existing_slugs | {e.slug for e in plan.entries}}
-    warnings = []
-    for entry in plan.entries:
-        broken = render_markdown(entry.body, link_map=known).broken_links
-        for slug in dict.fromkeys(broken):
-            warnings.append(f"{entry.file} links to {slug}.md, which is not an entry of this manual")
-    return warnings
+# Writing YAML -------------------------------------------------------------------------------------------------
 
 
 class _Dumper(yaml.SafeDumper):
@@ -803,136 +557,3 @@ _Dumper.add_representer(list, _represent_list)
 
 def dump_yaml(data: dict) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
-
-
-def manual_yaml(manual: Manual, sections: list[Section]) -> str:
-    data: dict = {"title": clean_text(manual.title), "slug": manual.slug}
-    for name in ("organisation", "mission", "vision"):
-        value = clean_text(getattr(manual, name))
-        if value:
-            data[name] = value
-    data["sections"] = []
-    for section in sections:
-        item = {"slug": section.slug, "title": clean_text(section.title)}
-        if clean_text(section.intro):
-            item["intro"] = clean_text(section.intro)
-        data["sections"].append(item)
-    return dump_yaml(data)
-
-
-def entry_markdown(text, *, entry: Entry, section: Section) -> str:
-    """An entry file: front matter in ``ENTRY_KEYS`` order, a blank line, the body.
-
-    ``text`` is the entry itself or one of its versions (the words readers see); ``entry`` gives its identity
-    (slug) and place (``section``, order), which are the entry's current ones.
-    """
-    data: dict = {
-        "title": clean_text(text.title),
-        "slug": entry.slug,
-        "kind": text.kind,
-        "section": section.slug,
-        "order": entry.order,
-        "channels": list(text.channels or []),
-    }
-    if clean_text(text.owner):
-        data["owner"] = clean_text(text.owner)
-    data["review_every_months"] = text.review_every_months
-    if clean_text(text.summary):
-        data["summary"] = clean_text(text.summary)
-    if text.effective_date:
-        data["effective_date"] = text.effective_date
-    body = clean_body(text.body)
-    return f"---\n{dump_yaml(data)}---\n" + (f"\n{body}\n" if body else "")
-
-
-@dataclass
-class ExportReport:
-    path: Path
-    written: list[str]
-    removed: list[str]
-
-
-def manual_export_markdown(*, manual: Manual, path: str | Path, drafts: bool = False) -> ExportReport:
-    """Write a manual as a folder in the import format: manual.yml and one ``<slug>.md`` per entry.
-
-    By default the published text of every live entry (retired entries and never-published drafts are left
-    out); with ``drafts`` the working copies of every entry that is not retired. The folder must be new,
-    empty, or an earlier export of the same manual, whose entry files this export replaces.
-    """
-    root = Path(path)
-    _check_export_folder(root, manual)
-    sections = list(Section.objects.filter(manual=manual).order_by("order", "id"))
-    by_id = {s.pk: s for s in sections}
-    files: dict[str, str] = {MANUAL_FILE: manual_yaml(manual, sections)}
-    if drafts:
-        entries = Entry.objects.filter(manual=manual).exclude(status=EntryStatus.RETIRED).order_by("slug")
-        for entry in entries:
-            files[f"{entry.slug}.md"] = entry_markdown(entry, entry=entry, section=by_id[entry.section_id])
-    else:
-        versions = (
-            EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"))
-            .exclude(entry__status=EntryStatus.RETIRED)
-            .select_related("entry")
-            .order_by("slug")
-        )
-        for version in versions:
-            entry = version.entry
-            files[f"{entry.slug}.md"] = entry_markdown(version, entry=entry, section=by_id[entry.section_id])
-    skipped = sorted(name for name in files if name in SKIPPED_FILES)
-    if skipped:
-        raise ManualExportError(f"An entry's slug makes the file name {skipped[0]}, which the import skips; rename it")
-    if len({name.lower() for name in files}) != len(files):
-        raise ManualExportError("Two entries' slugs differ only in capitals; their files would overwrite each other")
-    root.mkdir(parents=True, exist_ok=True)
-    removed = []
-    for old in importable_files(root):
-        name = old.relative_to(root).as_posix()
-        if name not in files:
-            old.unlink()
-            removed.append(name)
-    for name, text in files.items():
-        (root / name).write_bytes(text.encode("utf-8"))
-    return ExportReport(path=root, written=sorted(files), removed=removed)
-
-
-def _check_export_folder(root: Path, manual: Manual) -> None:
-    if root.exists() and not root.is_dir():
-        raise ManualExportError(f"{root} is a file; the Markdown export writes a folder")
-    if root.is_dir() and any(root.iterdir()):
-        previous = root / MANUAL_FILE
-        if not previous.is_file():
-            raise ManualExportError(
-                f"{root} is not empty and holds no {MANUAL_FILE}; choose a new or empty folder, "
-                "or a folder with an earlier export of this manual"
-            )
-        try:
-            slug = (yaml.safe_load(previous.read_text(encoding="utf-8")) or {}).get("slug")
-        except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
-            slug = None
-        if slug != manual.slug:
-            raise ManualExportError(
-                f"{root} holds another manual's export ({MANUAL_FILE} says slug {slug!r}, not {manual.slug!r})"
-            )
-
-
-def manual_export_html(*, manual: Manual) -> str:
-    """The manual's published text as one self-contained HTML file: the document the PDF is made from."""
-    from . import selectors
-    from .rendering.document import render_manual_html
-
-    return render_manual_html(selectors.manual_snapshot(manual), for_pdf=True)
-
-
-def manual_export_pdf(*, manual: Manual) -> bytes:
-    """The manual's published text as a PDF."""
-    from . import selectors
-    from .rendering.pdf import manual_pdf
-
-    return manual_pdf(selectors.manual_snapshot(manual))
-
-
-__all__ = [
-    "ExportReport", "ImportReport", "ManualExportError", "ManualImportError", "ManualPlan", "Problem",
-    "manual_export_html", "manual_export_markdown", "manual_export_pdf", "manual_import", "manual_import_plan",
-    "read_manual_folder",
-]  # fmt: skip

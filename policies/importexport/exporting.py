@@ -1,0 +1,142 @@
+"""Writing a manual out: as a folder in the import format, as one HTML file, or as a PDF.
+
+The Markdown export writes exactly the import format, with the front matter in a fixed key order and text
+normalised the same way the import normalises it, so that export, import and export again give the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db.models import F
+
+from ..models import Entry, EntryStatus, EntryVersion, Manual, Section
+from .folder import MANUAL_FILE, SKIPPED_FILES, ManualExportError, clean_body, clean_text, dump_yaml, importable_files
+
+
+def manual_yaml(manual: Manual, sections: list[Section]) -> str:
+    data: dict = {"title": clean_text(manual.title), "slug": manual.slug}
+    for name in ("organisation", "mission", "vision"):
+        value = clean_text(getattr(manual, name))
+        if value:
+            data[name] = value
+    data["sections"] = []
+    for section in sections:
+        item = {"slug": section.slug, "title": clean_text(section.title)}
+        if clean_text(section.intro):
+            item["intro"] = clean_text(section.intro)
+        data["sections"].append(item)
+    return dump_yaml(data)
+
+
+def entry_markdown(text, *, entry: Entry, section: Section) -> str:
+    """An entry file: front matter in ``ENTRY_KEYS`` order, a blank line, the body.
+
+    ``text`` is the entry itself or one of its versions (the words readers see); ``entry`` gives its identity
+    (slug) and place (``section``, order), which are the entry's current ones.
+    """
+    data: dict = {
+        "title": clean_text(text.title),
+        "slug": entry.slug,
+        "kind": text.kind,
+        "section": section.slug,
+        "order": entry.order,
+        "channels": list(text.channels or []),
+    }
+    if clean_text(text.owner):
+        data["owner"] = clean_text(text.owner)
+    data["review_every_months"] = text.review_every_months
+    if clean_text(text.summary):
+        data["summary"] = clean_text(text.summary)
+    if text.effective_date:
+        data["effective_date"] = text.effective_date
+    body = clean_body(text.body)
+    return f"---\n{dump_yaml(data)}---\n" + (f"\n{body}\n" if body else "")
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    written: list[str]
+    removed: list[str]
+
+
+def manual_export_markdown(*, manual: Manual, path: str | Path, drafts: bool = False) -> ExportReport:
+    """Write a manual as a folder in the import format: manual.yml and one ``<slug>.md`` per entry.
+
+    By default the published text of every live entry (retired entries and never-published drafts are left
+    out); with ``drafts`` the working copies of every entry that is not retired. The folder must be new,
+    empty, or an earlier export of the same manual, whose entry files this export replaces.
+    """
+    root = Path(path)
+    _check_export_folder(root, manual)
+    sections = list(Section.objects.filter(manual=manual).order_by("order", "id"))
+    by_id = {s.pk: s for s in sections}
+    files: dict[str, str] = {MANUAL_FILE: manual_yaml(manual, sections)}
+    if drafts:
+        entries = Entry.objects.filter(manual=manual).exclude(status=EntryStatus.RETIRED).order_by("slug")
+        for entry in entries:
+            files[f"{entry.slug}.md"] = entry_markdown(entry, entry=entry, section=by_id[entry.section_id])
+    else:
+        versions = (
+            EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"))
+            .exclude(entry__status=EntryStatus.RETIRED)
+            .select_related("entry")
+            .order_by("slug")
+        )
+        for version in versions:
+            entry = version.entry
+            files[f"{entry.slug}.md"] = entry_markdown(version, entry=entry, section=by_id[entry.section_id])
+    skipped = sorted(name for name in files if name in SKIPPED_FILES)
+    if skipped:
+        raise ManualExportError(f"An entry's slug makes the file name {skipped[0]}, which the import skips; rename it")
+    if len({name.lower() for name in files}) != len(files):
+        raise ManualExportError("Two entries' slugs differ only in capitals; their files would overwrite each other")
+    root.mkdir(parents=True, exist_ok=True)
+    removed = []
+    for old in importable_files(root):
+        name = old.relative_to(root).as_posix()
+        if name not in files:
+            old.unlink()
+            removed.append(name)
+    for name, text in files.items():
+        (root / name).write_bytes(text.encode("utf-8"))
+    return ExportReport(path=root, written=sorted(files), removed=removed)
+
+
+def _check_export_folder(root: Path, manual: Manual) -> None:
+    if root.exists() and not root.is_dir():
+        raise ManualExportError(f"{root} is a file; the Markdown export writes a folder")
+    if root.is_dir() and any(root.iterdir()):
+        previous = root / MANUAL_FILE
+        if not previous.is_file():
+            raise ManualExportError(
+                f"{root} is not empty and holds no {MANUAL_FILE}; choose a new or empty folder, "
+                "or a folder with an earlier export of this manual"
+            )
+        try:
+            slug = (yaml.safe_load(previous.read_text(encoding="utf-8")) or {}).get("slug")
+        except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
+            slug = None
+        if slug != manual.slug:
+            raise ManualExportError(
+                f"{root} holds another manual's export ({MANUAL_FILE} says slug {slug!r}, not {manual.slug!r})"
+            )
+
+
+def manual_export_html(*, manual: Manual) -> str:
+    """The manual's published text as one self-contained HTML file: the document the PDF is made from."""
+    from .. import selectors
+    from ..rendering.document import render_manual_html
+
+    return render_manual_html(selectors.manual_snapshot(manual), for_pdf=True)
+
+
+def manual_export_pdf(*, manual: Manual) -> bytes:
+    """The manual's published text as a PDF."""
+    from .. import selectors
+    from ..rendering.pdf import manual_pdf
+
+    return manual_pdf(selectors.manual_snapshot(manual))

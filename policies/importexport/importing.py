@@ -1,0 +1,263 @@
+"""Applying a checked ``ManualPlan`` to the database.
+
+Only a folder without problems reaches ``manual_import_plan``, which writes inside one transaction through the
+services, so that history records who imported what and why, and a save that changes nothing writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from .. import services
+from ..models import Entry, EntryStatus, Manual, Section
+from ..permissions import can_approve, can_edit, can_manage
+from ..rendering.markdown import render_markdown
+from .folder import EntryPlan, ManualImportError, ManualPlan, Problem, read_manual_folder
+
+# The fields a published version is compared on. Where an entry sits (section, order) is arranged by managers
+# and applies at once, so a change there alone makes no new version. The slug is the entry's identity: the
+# import finds entries by it, and the export writes the entry's, so it never differs from the file's.
+TEXT_FIELDS = tuple(f for f in services.ENTRY_CONTENT_FIELDS if f not in services.PLACEMENT_FIELDS and f != "slug")
+
+
+@dataclass
+class ImportReport:
+    """What an import did. Entry lists hold slugs."""
+
+    manual: Manual | None
+    source: str
+    publish: bool
+    manual_created: bool = False
+    manual_changed: list[str] = field(default_factory=list)
+    sections_created: list[str] = field(default_factory=list)
+    sections_updated: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    published: list[tuple[str, int]] = field(default_factory=list)
+    kept_drafts: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    sections_missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(
+            self.manual_created
+            or self.manual_changed
+            or self.sections_created
+            or self.sections_updated
+            or self.created
+            or self.updated
+            or self.published
+        )
+
+    def lines(self) -> list[str]:
+        """The report as the command prints it."""
+        if self.manual_created:
+            manual_state = "created"
+        elif self.manual_changed:
+            manual_state = f"changed {', '.join(self.manual_changed)}"
+        else:
+            manual_state = "unchanged"
+        if self.publish:
+            published = f"{len(self.published)} versions published."
+        else:
+            published = "saved as drafts (not published)."
+        out = [
+            f"Manual '{self.manual.slug}' ({self.manual.title}): {manual_state}.",
+            f"Sections: {len(self.sections_created)} created, {len(self.sections_updated)} changed.",
+            f"Entries: {len(self.created)} created, {len(self.updated)} changed, {len(self.unchanged)} unchanged; "
+            + published,
+        ]
+        if self.kept_drafts:
+            out.append(
+                "Published text already matches the folder; drafts in progress left as they are: "
+                + ", ".join(self.kept_drafts)
+            )
+        if self.missing:
+            out.append("In the manual but not in the folder (left as they are): " + ", ".join(self.missing))
+        if self.sections_missing:
+            out.append("Sections not in manual.yml (left as they are): " + ", ".join(self.sections_missing))
+        out.extend(f"Warning: {w}" for w in self.warnings)
+        return out
+
+
+def import_permission_problem(user, *, publish: bool) -> str | None:
+    """Why ``user`` may not run an import, or None if they may."""
+    if not can_manage(user):
+        return "importing needs permission to manage manuals and sections (a manager or an administrator)"
+    if not can_edit(user):
+        return "importing needs permission to edit entries"
+    if publish and not can_approve(user):
+        return "--publish needs permission to approve and publish entries"
+    return None
+
+
+def manual_import(*, path: str | Path, publish: bool, user, source: str = "", dry_run: bool = False) -> ImportReport:
+    """Import a manual folder: check every file first, then write everything or nothing.
+
+    Entries are matched by slug. Without ``publish`` the imported text becomes the working copy (a draft);
+    with it, the imported text becomes the published text, one new version per changed entry. Entries of the
+    manual that the folder lacks are left alone and listed in the report. ``dry_run`` checks and reports
+    without keeping any change.
+    """
+    plan = read_manual_folder(path)
+    return manual_import_plan(plan=plan, publish=publish, user=user, source=source or str(path), dry_run=dry_run)
+
+
+@transaction.atomic
+def manual_import_plan(*, plan: ManualPlan, publish: bool, user, source: str, dry_run: bool = False) -> ImportReport:
+    """Write a checked plan (see ``manual_import``). Raises ``ManualImportError`` and writes nothing if an
+    entry cannot be saved, ``PermissionDenied`` if the user may not import."""
+    denied = import_permission_problem(user, publish=publish)
+    if denied:
+        raise PermissionDenied(denied)
+    manual = Manual.objects.filter(slug=plan.slug).first()
+    existing: dict[str, Entry] = {}
+    if manual is not None:
+        existing = {e.slug: e for e in Entry.objects.filter(manual=manual).select_related("live_version")}
+    retired = [
+        Problem(e.file, f"the entry '{e.slug}' is retired in the manual; remove the file or restore the entry first")
+        for e in plan.entries
+        if e.slug in existing and existing[e.slug].status == EntryStatus.RETIRED
+    ]
+    if retired:
+        raise ManualImportError(retired)
+
+    report = ImportReport(manual=manual, source=source, publish=publish)
+    report.warnings = _broken_link_warnings(plan, set(existing))
+    reason = f"Imported from {source}"
+    report.manual = manual = _import_manual(manual, plan, user=user, reason=reason, report=report)
+    sections = _import_sections(manual, plan, user=user, reason=reason, report=report)
+    to_publish = _import_entries(manual, plan, sections, existing, user=user, reason=reason, report=report)
+    for item, entry, summary in to_publish:
+        try:
+            version = services.entry_approve(entry=entry, user=user, change_summary=summary, enforce_review=False)
+        except ValidationError as exc:
+            raise ManualImportError([Problem(item.file, _error_text(exc))]) from None
+        report.published.append((item.slug, version.number))
+
+    in_folder = {e.slug for e in plan.entries}
+    report.missing = sorted(
+        slug for slug, e in existing.items() if slug not in in_folder and e.status != EntryStatus.RETIRED
+    )
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+def _import_manual(manual: Manual | None, plan: ManualPlan, *, user, reason: str, report: ImportReport) -> Manual:
+    data = plan.manual_data()
+    if manual is None:
+        report.manual_created = True
+        return services.manual_save(manual=None, user=user, data=data, reason=reason)
+    changed = sorted(name for name, value in data.items() if getattr(manual, name) != value)
+    if changed:
+        report.manual_changed = changed
+        manual = services.manual_save(
+            manual=manual, user=user, data=data, reason=f"{reason}: changed {', '.join(changed)}"
+        )
+    return manual
+
+
+def _import_sections(manual: Manual, plan: ManualPlan, *, user, reason: str, report: ImportReport):
+    """Create or change the sections, placed in the order manual.yml lists them. Returns them by slug."""
+    sections = {s.slug: s for s in Section.objects.filter(manual=manual)}
+    for item in plan.sections:
+        data = {"title": item.title, "slug": item.slug, "intro": item.intro, "order": item.order}
+        section = sections.get(item.slug)
+        if section is None:
+            sections[item.slug] = services.section_save(
+                section=None, manual=manual, user=user, data=data, reason=reason
+            )
+            report.sections_created.append(item.slug)
+            continue
+        changed = sorted(name for name, value in data.items() if getattr(section, name) != value)
+        if changed:
+            services.section_save(
+                section=section, manual=manual, user=user, data=data, reason=f"{reason}: changed {', '.join(changed)}"
+            )
+            report.sections_updated.append(item.slug)
+    listed = {s.slug for s in plan.sections}
+    report.sections_missing = sorted(slug for slug in sections if slug not in listed)
+    return sections
+
+
+def _import_entries(manual, plan, sections, existing, *, user, reason: str, report: ImportReport):
+    """Save the working copies that differ from their files. Returns what to publish, with change summaries.
+
+    With ``report.publish`` the target is the published text: an entry whose live version already matches its
+    file is not touched (beyond its place in the manual), so a draft someone is writing in the app survives.
+    """
+    publish = report.publish
+    to_publish: list[tuple[EntryPlan, Entry, str]] = []
+    for item in plan.entries:
+        data = item.data(sections)
+        entry = existing.get(item.slug)
+        try:
+            if entry is None:
+                entry = services.entry_save_draft(entry=None, manual=manual, user=user, data=data, reason=reason)
+                report.created.append(item.slug)
+                if publish:
+                    to_publish.append((item, entry, reason))
+                continue
+            draft_changes = _changed_fields(entry, data, services.ENTRY_CONTENT_FIELDS)
+            live = entry.live_version
+            live_changes = _changed_fields(live, data, TEXT_FIELDS) if live else list(TEXT_FIELDS)
+            if publish and live is not None and not live_changes:
+                draft_changes = [name for name in draft_changes if name in services.PLACEMENT_FIELDS]
+                if entry.has_unpublished_changes:
+                    report.kept_drafts.append(item.slug)
+            if draft_changes:
+                entry = services.entry_save_draft(
+                    entry=entry, manual=manual, user=user, data={name: data[name] for name in draft_changes},
+                    reason=f"{reason}: changed {', '.join(sorted(draft_changes))}",
+                )  # fmt: skip
+                report.updated.append(item.slug)
+            else:
+                report.unchanged.append(item.slug)
+        except (ValidationError, services.EditConflict) as exc:
+            raise ManualImportError([Problem(item.file, _error_text(exc))]) from None
+        if publish and live_changes and entry.has_unpublished_changes:
+            summary = f"{reason}: changed {', '.join(sorted(live_changes))}" if live else reason
+            to_publish.append((item, entry, summary))
+    return to_publish
+
+
+def _changed_fields(obj, data: dict, fields) -> list[str]:
+    """The fields whose value in ``data`` differs from ``obj`` (an entry or a version)."""
+    changed = []
+    for name in fields:
+        value = data[name]
+        if name == "section":
+            current, value = obj.section_id, value.pk
+        elif name == "channels":
+            current, value = list(getattr(obj, name) or []), list(value or [])
+        else:
+            current = getattr(obj, name)
+        if current != value:
+            changed.append(name)
+    return changed
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _broken_link_warnings(plan: ManualPlan, existing_slugs: set[str]) -> list[str]:
+    known = {slug: 0 for slug in existing_slugs | {e.slug for e in plan.entries}}
+    warnings = []
+    for entry in plan.entries:
+        broken = render_markdown(entry.body, link_map=known).broken_links
+        for slug in dict.fromkeys(broken):
+            warnings.append(f"{entry.file} links to {slug}.md, which is not an entry of this manual")
+    return warnings
