@@ -1,0 +1,711 @@
+"""A year in the life of the Northwind demo manual, played out through the services on a simulated clock.
+
+``manual/`` holds the manual as it reads today and ``retired/`` the entry the story retires. The story undoes
+the passages its revisions changed, publishes that first text in three batches about a year ago, then replays
+the year: revisions written by one person and approved by another (one sent back once), a retirement, two
+editions, and a draft left in review. Each step runs at its own moment under ``time_machine``, so every
+timestamp (history rows, versions, approvals, editions) is the story's. Dates count back from the day of
+loading, on weekdays in office hours: a past view three months back always shows a manual that differs from
+today's, with the retired entry still in it.
+
+Every step calls the service a person in the app would use; nothing writes a model field directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import time_machine
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from policies import services
+from policies.importexport import ManualImportError, ManualPlan, manual_import_plan, read_manual_folder
+from policies.models import Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
+
+HERE = Path(__file__).resolve().parent
+DEMO_FOLDER = HERE / "manual"
+RETIRED_FOLDER = HERE / "retired"
+DEMO_MANUAL_SLUG = "northwind"
+LAUNCH_SOURCE = "the launch drafts"
+
+
+class DemoError(Exception):
+    """The demo cannot be loaded or reset: a refusal, or files and story that no longer agree."""
+
+
+def refuse_in_production(*, force: bool) -> None:
+    """The demo creates users whose passwords are published in the code: refuse with DEBUG off unless forced."""
+    if not settings.DEBUG and not force:
+        raise DemoError(
+            "DEBUG is off, so this looks like a production site. The demo creates users whose passwords are "
+            "published in the code; run it with --force only if you really mean to."
+        )
+
+
+# The people ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    group: str | None  # None for the superuser; the groups are made by migration 0002
+    name: str
+    role: str
+
+    @property
+    def password(self) -> str:
+        return demo_password(self.username)
+
+
+def demo_password(username: str) -> str:
+    return f"demo-{username}-2026"
+
+
+DEMO_USERS = (
+    DemoUser("admin", None, "", "administrator (superuser)"),
+    DemoUser("manager", "Managers", "Morgan Reid", "manager: reviews, publishes, releases editions"),
+    DemoUser("dana", "Managers", "Dana Osei", "manager: reviews, publishes, retires entries"),
+    DemoUser("editor", "Editors", "Eli Brooks", "editor: drafts and submits for review"),
+    DemoUser("omar", "Editors", "Omar Haddad", "editor: drafts and submits for review"),
+    DemoUser("agent", "Agents", "Ava Lind", "agent: reads the manual"),
+)
+
+
+# The story -----------------------------------------------------------------------------------------------------
+# Days are counted back from the day of loading. Steps are at least a working week apart, so moving a weekend
+# day back to its Friday never puts one step before the one listed above it.
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One passage of an entry: as it read before the revision, and as it reads after (and in the folder)."""
+
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Launch:
+    """A manager imports the first text of some sections, publishing it: how the manual was set up."""
+
+    days_ago: int
+    sections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """An author drafts a change and submits it with a note; the next working day another person approves it.
+
+    With ``sent_back`` the reviewer first asks for changes, and the last edit is the author's answer.
+    ``fields`` are other fields the revision changed: name -> (before, after).
+    """
+
+    days_ago: int
+    slug: str
+    author: str
+    approver: str
+    note: str
+    summary: str
+    material: bool
+    edits: tuple[Edit, ...]
+    fields: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sent_back: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    """A manager releases the live manual as the next edition, with the generated notes under an introduction."""
+
+    days_ago: int
+    by: str
+    introduction: str
+
+
+@dataclass(frozen=True)
+class Retirement:
+    days_ago: int
+    slug: str
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An author drafts an addition and submits it the next working day; nobody has reviewed it yet."""
+
+    days_ago: int
+    slug: str
+    author: str
+    addition: str
+    note: str
+
+
+PHONE_BUSY_PERIODS = """
+
+## Busy periods
+
+When more than ten callers are waiting, the phone system offers a call back instead of holding. Call backs are
+made in the order they were asked for, within two hours during opening hours.
+
+> "Hi, it's [your name] from Northwind Outfitters, returning your call. Thanks for bearing with us today."
+"""
+
+STORY = (
+    Launch(357, ("foundations", "policies")),
+    Launch(350, ("procedures", "channel-protocols")),
+    Launch(343, ("service-standards", "training-and-quality")),
+    Revision(
+        326, "how-we-speak", author="editor", approver="dana", material=False,
+        note="Quality reviews keep hearing 'no problem' in answer to an apology. Suggesting a better phrase.",
+        summary="Added \"No problem\" after an apology to the words we avoid: thank the customer for their "
+        "patience instead.",
+        edits=(Edit(
+            '| "Calm down." | "I can see this has been frustrating." |\n',
+            '| "Calm down." | "I can see this has been frustrating." |\n'
+            '| "No problem." (after an apology) | "Thank you for your patience." |\n',
+        ),),
+    ),
+    Revision(
+        298, "response-times", author="dana", approver="manager", material=True,
+        note="The social media tool now alerts us to every mention, so we can answer in an hour and report daily.",
+        summary="Public mentions on social media are answered within 1 hour instead of 2, and checked daily "
+        "rather than weekly.",
+        edits=(Edit(
+            "| Social media | Public mentions answered within 2 hours | Social media tool, weekly |",
+            "| Social media | Public mentions answered within 1 hour | Social media tool, daily |",
+        ),),
+    ),
+    Revision(
+        270, "chat-protocol", author="omar", approver="manager", material=True,
+        note="Text messages now arrive in the chat tool. Added them to the protocol, with how long to keep a "
+        "text conversation open.",
+        summary="Covers text messages, which now reach the chat tool: same protocol, but keep the case open for "
+        "48 hours after your last message.",
+        fields={
+            "title": ("Live chat protocol", "Live chat and messaging protocol"),
+            "summary": (
+                "Live chat on the website, including how many chats to take at once and when to switch channel.",
+                "Live chat on the website and text messages, including how many chats to take at once and when "
+                "to switch channel.",
+            ),
+        },
+        edits=(Edit(
+            "how to reach us\nagain.",
+            "how to reach us\nagain.\n\n> [!NOTE]\n> Text message conversations follow the same protocol, but "
+            "customers may answer hours later. Keep the case\n> open for 48 hours after your last message before "
+            "closing it.",
+        ),),
+    ),
+    Release(
+        240, by="manager",
+        introduction="The first edition of the manual: every entry as launched, with the first revisions. Team "
+        "leads use it for induction training and for the annual audit.",
+    ),
+    Revision(
+        205, "email-protocol", author="omar", approver="manager", material=False,
+        note="The example sign-off still used our old team name.",
+        summary="The example sign-off uses \"Best wishes\" and the team's name, Northwind Customer Care.",
+        edits=(Edit(
+            '   Kind regards, Tom, Customer Services".',
+            '   Best wishes, Tom, Northwind Customer Care".',
+        ),),
+    ),
+    Revision(
+        180, "gear-guarantee", author="editor", approver="dana", material=True,
+        note="The repairs team is now staffed to turn repairs round in three weeks and assessments in five "
+        "working days.",
+        summary="A repair that would take longer than three weeks (was four) is replaced or refunded instead; "
+        "assessments take up to five working days (was ten); customers hear from us weekly while a claim is open.",
+        sent_back="Good news for customers. While a claim is open, how often do we update the customer? Please "
+        "add it to the steps.",
+        edits=(
+            Edit("would take longer than **four weeks**", "would take longer than **three weeks**"),
+            Edit(
+                "assessment, which takes up to ten working days.",
+                "assessment, which takes up to five working days.",
+            ),
+            Edit(
+                "tell them when to expect news.",
+                "tell them when to expect news.\n4. Update the customer at least once a week until the claim is "
+                "closed.",
+            ),
+        ),
+    ),
+    Revision(
+        158, "new-hire-training", author="omar", approver="dana", material=False,
+        note="New colleagues asked what the sign-off meeting is for.",
+        summary="Says what the week 4 sign-off meeting decides: that you are ready, or what more support you need.",
+        edits=(Edit(
+            "- Sign-off meeting with your team lead and the training lead.",
+            "- Sign-off meeting: you, your team lead and the training lead agree that you are ready, or plan more "
+            "support.",
+        ),),
+    ),
+    Revision(
+        131, "handling-complaints", author="dana", approver="manager", material=True,
+        note="Customers who complain by chat or social media expect to hear back sooner than by letter.",
+        summary="Complaints are acknowledged within one working day instead of two, on the channel the customer "
+        "used.",
+        edits=(Edit(
+            "- **Acknowledge** within two working days.",
+            "- **Acknowledge** within one working day, on the channel the customer used.",
+        ),),
+    ),
+    Revision(
+        112, "customer-privacy", author="omar", approver="manager", material=True,
+        note="After the data protection training: say why a suspected breach must be reported the same day.",
+        summary="Explains why a suspected data breach is reported the same day: the law may require us to act "
+        "within 72 hours.",
+        edits=(Edit(
+            "**the same day**.\n",
+            "**the same day**. We may have a legal duty to\n> act within 72 hours.\n",
+        ),),
+    ),
+    Revision(
+        79, "goodwill-gestures", author="omar", approver="dana", material=True,
+        note="With everyday low prices we stop matching competitors. A drop in our own price stays covered, "
+        "as a gesture any agent can make.",
+        summary="Any agent can refund the difference when our own price drops within 14 days of purchase. This "
+        "replaces the price match promise, which is withdrawn.",
+        edits=(Edit(
+            "| Upgrade to next-day delivery | Any agent |\n",
+            "| Upgrade to next-day delivery | Any agent |\n"
+            "| Refund of the difference if our price drops within 14 days of purchase | Any agent |\n",
+        ),),
+    ),
+    Retirement(
+        70, "price-match-promise", by="dana",
+        reason="We no longer match competitors' prices since the move to everyday low prices. A drop in our own "
+        "price within 14 days of purchase is refunded as a goodwill gesture.",
+    ),
+    Revision(
+        61, "response-times", author="editor", approver="dana", material=True,
+        note="We have met the email target in under a day for six months running; time to promise it.",
+        summary="Email target tightened: 90% of emails answered within 8 working hours, down from one working day.",
+        edits=(Edit(
+            "| Email | 90% answered within 1 working day | Email tool, daily |",
+            "| Email | 90% answered within 8 working hours | Email tool, daily |",
+        ),),
+    ),
+    Release(
+        42, by="dana",
+        introduction="The second edition, ready for the seasonal colleagues who start before the holidays. The "
+        "price match promise is withdrawn; several targets are tighter.",
+    ),
+    Revision(
+        30, "refund-policy", author="editor", approver="manager", material=True,
+        note="Lengthens the return window for holiday gifts, as agreed with the returns team.",
+        summary="Added the holiday returns extension: items bought between 15 November and 24 December can be "
+        "returned until 31 January.",
+        edits=(Edit(
+            "- **After 30 days**",
+            "- **Holiday purchases** made between 15 November and 24 December may be returned until 31 January.\n"
+            "- **After 30 days**",
+        ),),
+    ),
+    Revision(
+        16, "social-media-protocol", author="dana", approver="manager", material=False,
+        note="A reminder the feedback procedure already gives, repeated where agents answer reviews.",
+        summary="Added a reminder that we never offer anything in exchange for changing a review.",
+        edits=(Edit(
+            "with an apology and an invitation to contact us.",
+            "with an apology and an invitation to contact us. Never offer anything in exchange for changing a "
+            "review.",
+        ),),
+    ),
+    Proposal(
+        6, "phone-protocol", author="editor", addition=PHONE_BUSY_PERIODS,
+        note="Adds call backs when more than ten callers are waiting, so nobody holds for long in busy periods.",
+    ),
+)  # fmt: skip
+REVISIONS = [step for step in STORY if isinstance(step, Revision)]
+
+
+# Loading -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoLoad:
+    """What loading the demo did, for the command to report."""
+
+    manual: Manual
+    users_created: list[str]
+    launched: tuple[date, date]
+    revisions: int
+    authors: int
+    approvers: int
+    retired: list[tuple[str, date]]
+    editions: list[Edition]
+    in_review: list[str]
+
+
+def demo_manual() -> Manual | None:
+    return Manual.objects.filter(slug=DEMO_MANUAL_SLUG).first()
+
+
+@transaction.atomic
+def demo_load(*, today: date | None = None) -> DemoLoad:
+    """Create the demo users (those missing) and play the demo's year up to ``today``. Only for a database
+    without the demo manual: the caller checks ``demo_manual()`` first."""
+    today = today or timezone.localdate()
+    try:
+        plan = read_manual_folder(DEMO_FOLDER)
+        retired = read_manual_folder(RETIRED_FOLDER)
+    except ManualImportError as exc:
+        raise DemoError(f"The demo manual cannot be read: {exc}") from None
+    if plan.slug != DEMO_MANUAL_SLUG or retired.slug != DEMO_MANUAL_SLUG:
+        raise DemoError(f"The demo folders must describe the manual '{DEMO_MANUAL_SLUG}'.")
+    if demo_manual() is not None:
+        raise DemoError(f"The manual '{DEMO_MANUAL_SLUG}' exists already; reset_demo deletes it first.")
+
+    story = _Story(plan, retired, today=today)
+    with story.at(story.day(364), 9, 0):
+        users, created = _demo_users()
+    story.users = users
+    for step in STORY:
+        story.play(step)
+    story.check_ends_at(plan)
+
+    manual = demo_manual()
+    launches = [story.day(step.days_ago) for step in STORY if isinstance(step, Launch)]
+    return DemoLoad(
+        manual=manual,
+        users_created=created,
+        launched=(launches[0], launches[-1]),
+        revisions=len(REVISIONS),
+        authors=len({r.author for r in REVISIONS}),
+        approvers=len({r.approver for r in REVISIONS}),
+        retired=[
+            (e.title, timezone.localdate(e.retired_at))
+            for e in Entry.objects.filter(manual=manual, status=EntryStatus.RETIRED).order_by("retired_at")
+        ],
+        editions=list(Edition.objects.filter(manual=manual).order_by("released_at")),
+        in_review=list(
+            Entry.objects.filter(manual=manual, status=EntryStatus.IN_REVIEW).values_list("title", flat=True)
+        ),
+    )
+
+
+def _demo_users() -> tuple[dict, list[str]]:
+    """The demo users by username, creating those missing. Users that exist keep their password and name."""
+    User = get_user_model()
+    users, created = {}, []
+    for demo in DEMO_USERS:
+        user = User.objects.filter(username=demo.username).first()
+        if user is None:
+            first, _, last = demo.name.partition(" ")
+            extra = {"first_name": first, "last_name": last}
+            email = f"{demo.username}@example.com"
+            if demo.group is None:
+                user = User.objects.create_superuser(demo.username, email, demo.password, **extra)
+            else:
+                user = User.objects.create_user(demo.username, email, demo.password, **extra)
+            created.append(demo.username)
+        if demo.group is not None:
+            group = Group.objects.filter(name=demo.group).first()
+            if group is None:
+                raise DemoError(f"The group '{demo.group}' is missing: run 'manage.py migrate' first.")
+            user.groups.add(group)
+            user = User.objects.get(pk=user.pk)  # forget cached permissions
+        users[demo.username] = user
+    return users, created
+
+
+def _weekday(day: date) -> date:
+    """The day itself, or the Friday before it if it falls on a weekend."""
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def _next_working_day(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _swap(text: str, old: str, new: str, *, slug: str) -> str:
+    """Replace the one occurrence of ``old``; the story and the folder disagree if there is not exactly one."""
+    count = text.count(old)
+    if count != 1:
+        raise DemoError(
+            f"The demo story expects this passage once in '{slug}', but it is there {count} times: {old[:70]!r}. "
+            "Keep policies/demo/story.py in step with the demo's Markdown files."
+        )
+    return text.replace(old, new)
+
+
+def _first_plan(plan: ManualPlan, retired: ManualPlan) -> ManualPlan:
+    """The manual as first published: today's text with the story's revisions undone, the newest first, and
+    the entries the story retires."""
+    entries = {e.slug: e for e in [*plan.entries, *retired.entries]}
+    for revision in reversed(REVISIONS):
+        entry = entries[revision.slug]
+        body = entry.body
+        for edit in reversed(revision.edits):
+            body = _swap(body, edit.after, edit.before, slug=revision.slug)
+        changes = {"body": body}
+        for name, (before, after) in revision.fields.items():
+            if getattr(entry, name) != after:
+                raise DemoError(f"The demo story expects the {name} of '{revision.slug}' to be {after!r}.")
+            changes[name] = before
+        entries[revision.slug] = replace(entry, **changes)
+    return replace(plan, entries=sorted(entries.values(), key=lambda e: e.file))
+
+
+class _Story:
+    """Plays the steps in order, each at its own moment, and refuses a moment that is not after the last one."""
+
+    def __init__(self, plan: ManualPlan, retired: ManualPlan, *, today: date):
+        self.first = _first_plan(plan, retired)
+        self.today = today
+        self.now = timezone.now()
+        self.last: datetime | None = None
+        self.users: dict = {}
+
+    def day(self, days_ago: int) -> date:
+        return _weekday(self.today - timedelta(days=days_ago))
+
+    def at(self, day: date, hour: int, minute: int):
+        """Travel to ``day`` at ``hour``:``minute``, local time, with the clock standing still."""
+        when = timezone.make_aware(datetime.combine(day, time(hour, minute)))
+        if (self.last is not None and when <= self.last) or when >= self.now:
+            raise DemoError(f"The demo story cannot happen at {when:%Y-%m-%d %H:%M}: its steps must keep in order.")
+        self.last = when
+        return time_machine.travel(when, tick=False)
+
+    def entry(self, slug: str) -> Entry:
+        return Entry.objects.select_related("manual").get(manual__slug=DEMO_MANUAL_SLUG, slug=slug)
+
+    def play(self, step) -> None:
+        try:
+            match step:
+                case Launch():
+                    self._launch(step)
+                case Revision():
+                    self._revise(step)
+                case Release():
+                    self._release(step)
+                case Retirement():
+                    self._retire(step)
+                case Proposal():
+                    self._propose(step)
+        except (ValidationError, ManualImportError) as exc:
+            raise DemoError(f"The demo story failed at {step}: {exc}") from exc
+
+    def _launch(self, step: Launch) -> None:
+        plan = replace(
+            self.first,
+            sections=[s for s in self.first.sections if s.slug in step.sections],
+            entries=[e for e in self.first.entries if e.section in step.sections],
+        )
+        with self.at(self.day(step.days_ago), 10, 0):
+            manual_import_plan(plan=plan, publish=True, user=self.users["manager"], source=LAUNCH_SOURCE)
+
+    def _edit(self, slug: str, author, edits, fields: dict) -> Entry:
+        entry = self.entry(slug)
+        body = entry.body
+        for edit in edits:
+            body = _swap(body, edit.before, edit.after, slug=slug)
+        data = {"body": body} | {name: after for name, (_before, after) in fields.items()}
+        return services.entry_save_draft(
+            entry=entry, manual=entry.manual, user=author, data=data, base_lock_version=entry.lock_version
+        )
+
+    def _revise(self, step: Revision) -> None:
+        author, approver = self.users[step.author], self.users[step.approver]
+        day = self.day(step.days_ago)
+        first_round = step.edits[:-1] if step.sent_back else step.edits
+        with self.at(day, 9, 20 + step.days_ago % 30):
+            entry = self._edit(step.slug, author, first_round, step.fields)
+        with self.at(day, 15, step.days_ago % 45):
+            services.entry_submit(entry=entry, user=author, summary=step.note)
+        day = _next_working_day(day)
+        if step.sent_back:
+            with self.at(day, 10, 5):
+                services.entry_request_changes(entry=entry, user=approver, comment=step.sent_back)
+            with self.at(day, 14, 30):
+                entry = self._edit(step.slug, author, step.edits[-1:], {})
+            with self.at(day, 14, 50):
+                services.entry_submit(entry=entry, user=author, summary=step.note)
+            day = _next_working_day(day)
+        with self.at(day, 11, 10 + step.days_ago % 40):
+            entry = self.entry(step.slug)  # the working copy as the reviewer opens it
+            services.entry_approve(
+                entry=entry, user=approver, change_summary=step.summary, is_material=step.material,
+                reviewed_lock_version=entry.lock_version,
+            )  # fmt: skip
+
+    def _release(self, step: Release) -> None:
+        with self.at(self.day(step.days_ago), 16, 30):
+            manual = demo_manual()
+            notes = f"{step.introduction}\n\n{services.edition_draft_notes(manual)}"
+            services.edition_release(
+                manual=manual, user=self.users[step.by], label=services.edition_suggest_label(manual),
+                release_notes=notes,
+            )  # fmt: skip
+
+    def _retire(self, step: Retirement) -> None:
+        with self.at(self.day(step.days_ago), 12, 15):
+            services.entry_retire(entry=self.entry(step.slug), user=self.users[step.by], reason=step.reason)
+
+    def _propose(self, step: Proposal) -> None:
+        author = self.users[step.author]
+        day = self.day(step.days_ago)
+        with self.at(day, 10, 40):
+            entry = self.entry(step.slug)
+            entry = services.entry_save_draft(
+                entry=entry, manual=entry.manual, user=author, data={"body": entry.body + step.addition.rstrip()},
+                base_lock_version=entry.lock_version,
+            )  # fmt: skip
+        with self.at(_next_working_day(day), 16, 20):
+            services.entry_submit(entry=entry, user=author, summary=step.note)
+
+    def check_ends_at(self, plan: ManualPlan) -> None:
+        """The story must end where the folder is: every entry's live version reads as its file does."""
+        live = {
+            e.slug: e.live_version for e in Entry.objects.filter(manual__slug=plan.slug).select_related("live_version")
+        }
+        for item in plan.entries:
+            version = live[item.slug]
+            for name in ("title", "summary", "body"):
+                if getattr(version, name) != getattr(item, name):
+                    raise DemoError(
+                        f"The demo story ends with a {name} of '{item.slug}' that differs from {item.file}."
+                    )
+
+
+# Deleting ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoDeletion:
+    entries: int
+    versions: int
+    sections: int
+    editions: int
+    pdfs: int
+    history_rows: int
+
+
+def demo_contents(manual: Manual) -> DemoDeletion:
+    """What deleting the manual would remove (history not counted), for the confirmation question."""
+    return DemoDeletion(
+        entries=Entry.objects.filter(manual=manual).count(),
+        versions=EntryVersion.objects.filter(entry__manual=manual).count(),
+        sections=Section.objects.filter(manual=manual).count(),
+        editions=Edition.objects.filter(manual=manual).count(),
+        pdfs=StoredPDF.objects.filter(manual=manual).count(),
+        history_rows=0,
+    )
+
+
+@transaction.atomic
+def demo_delete(manual: Manual) -> DemoDeletion:
+    """Delete the manual and everything recorded about it: entries, versions, sections, editions, stored PDFs
+    (their files once the transaction commits) and the history rows of all of them, so that a past view of a
+    manual loaded afterwards shows nothing of this one.
+
+    Rows are deleted in the order their PROTECT foreign keys ask for: stored PDFs and editions (whose rows
+    point at versions and sections), then versions, entries, sections and the manual.
+    """
+    counts = demo_contents(manual)
+    HistoricalEntry = Entry.history.model
+    entry_ids = set(HistoricalEntry.objects.filter(manual_id=manual.pk).values_list("id", flat=True))
+    entry_ids |= set(Entry.objects.filter(manual=manual).values_list("pk", flat=True))
+
+    pdfs = StoredPDF.objects.filter(manual=manual)
+    files = [(pdf.file.storage, pdf.file.name) for pdf in pdfs.exclude(file="")]
+    pdfs.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    Edition.objects.filter(manual=manual).delete()  # with their sections, entries and PDFs
+    # Entries and versions point at each other (live_version, entry), both PROTECT. A plain update breaks the
+    # cycle: it writes no history, and all of their history is deleted below anyway.
+    Entry.objects.filter(manual=manual).update(live_version=None)
+    EntryVersion.objects.filter(entry__manual=manual).delete()
+    Entry.objects.filter(manual=manual).delete()
+    Section.objects.filter(manual=manual).delete()
+    manual_id = manual.pk
+    manual.delete()
+
+    # Deleting recorded a history row per object; these go with the rest of the history.
+    history = [
+        EntryVersion.history.model.objects.filter(entry_id__in=entry_ids),
+        HistoricalEntry.objects.filter(manual_id=manual_id),
+        Section.history.model.objects.filter(manual_id=manual_id),
+        Edition.history.model.objects.filter(manual_id=manual_id),
+        Manual.history.model.objects.filter(id=manual_id),
+    ]
+    counts.history_rows = sum(rows.delete()[0] for rows in history)
+    return counts
+
+
+# Reporting -----------------------------------------------------------------------------------------------------
+
+
+def _day(value: date) -> str:
+    return date_format(value, "j F Y")
+
+
+def three_months_back(today: date | None = None) -> date:
+    """A weekday about three months before ``today``: a good ``?as_of=`` to show the past."""
+    return _weekday((today or timezone.localdate()) - timedelta(days=91))
+
+
+def _span(first: date, last: date) -> str:
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} to {_day(last)}"
+    return f"{_day(first)} to {_day(last)}"
+
+
+def load_lines(loaded: DemoLoad) -> list[str]:
+    manual = loaded.manual
+    editions = " and ".join(f"{e.label} ({_day(timezone.localdate(e.released_at))})" for e in loaded.editions)
+    lines = [
+        f'Loaded the demo manual "{manual.title}" ({manual.slug}), with a year of history:',
+        f"  first published {_span(*loaded.launched)}, then {loaded.revisions} revisions by {loaded.authors} "
+        f"authors and {loaded.approvers} approvers",
+        f"  editions {editions}",
+    ]
+    lines += [f'  retired on {_day(day)}: "{title}"' for title, day in loaded.retired]
+    lines += [f'  in review now: "{title}"' for title in loaded.in_review]
+    return lines + tip_lines(manual)
+
+
+def tip_lines(manual: Manual) -> list[str]:
+    """Where to see the past: the manual three months back, and the two latest editions compared."""
+    home = reverse("policies:manual_home", kwargs={"manual": manual.slug})
+    lines = [f"  the manual three months ago: {home}?as_of={three_months_back().isoformat()}"]
+    labels = list(Edition.objects.filter(manual=manual).order_by("-released_at").values_list("label", flat=True)[:2])
+    if len(labels) == 2:
+        compare = reverse("policies:manual_compare", kwargs={"manual": manual.slug})
+        lines.append(f"  the last two editions compared: {compare}?from={labels[1]}&to={labels[0]}")
+    return lines
+
+
+def login_lines(*, created: list[str] | None = None) -> list[str]:
+    """The demo logins. Users the demo did not just create may have changed their password since."""
+    existing = set(
+        get_user_model()
+        .objects.filter(username__in=[u.username for u in DEMO_USERS])
+        .values_list("username", flat=True)
+    )
+    lines = ["Demo logins (local use only):"]
+    for demo in DEMO_USERS:
+        who = f"{demo.name}, {demo.role}" if demo.name else demo.role
+        if demo.username not in existing:
+            who += "  (no such user: reset_demo creates it)"
+        elif created is not None and demo.username not in created:
+            who += "  (existed already; password left unchanged)"
+        lines.append(f"  {demo.username:<8} {demo.password:<18} {who}")
+    return lines
