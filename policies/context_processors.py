@@ -1,4 +1,4 @@
-from .permissions import can_approve, can_edit, can_manage, role_name
+from .permissions import can_approve, can_edit, can_manage, can_release_edition, can_retire, role_name
 
 
 def roles(request):
@@ -9,4 +9,6 @@ def roles(request):
         "can_edit": can_edit(user),
         "can_approve": can_approve(user),
         "can_manage": can_manage(user),
+        "can_retire": can_retire(user),
+        "can_release": can_release_edition(user),
     }

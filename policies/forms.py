@@ -3,20 +3,7 @@
 from django import forms
 
 from .models import Channel, Entry, EntryKind, Manual, Section
-
-RESERVED_SLUGS = {
-    "new",
-    "print",
-    "review",
-    "editions",
-    "settings",
-    "sections",
-    "preview",
-    "search",
-    "compare",
-    "onboarding",
-    "pdfs",
-}
+from .slugs import entry_slug_problem, manual_slug_problem
 
 
 class EntryForm(forms.Form):
@@ -39,6 +26,16 @@ class EntryForm(forms.Form):
     review_every_months = forms.IntegerField(min_value=1, max_value=60, initial=12, label="Review every (months)")
     effective_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submission_note = forms.CharField(
+        label="Note for the reviewer",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text="What changed and why. It is shown to the reviewer and suggested as the change summary.",
+    )
+
+    # Fields that are not the entry's own content.
+    NOT_CONTENT = ("lock_version", "submission_note")
 
     def __init__(self, *args, manual: Manual, entry: Entry | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,17 +48,13 @@ class EntryForm(forms.Form):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if slug in RESERVED_SLUGS:
-            raise forms.ValidationError(f"“{slug}” is used by the manual's own pages; choose another.")
-        clash = Entry.objects.filter(manual=self.manual, slug=slug)
-        if self.entry is not None:
-            clash = clash.exclude(pk=self.entry.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another entry in this manual already uses this slug.")
+        problem = entry_slug_problem(self.manual, slug, entry=self.entry)
+        if problem:
+            raise forms.ValidationError(problem)
         return slug
 
     def content(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "lock_version"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.NOT_CONTENT}
         data["channels"] = [c for c in Channel.values if c in data.get("channels", [])]
         return data
 
@@ -76,6 +69,8 @@ class EntryForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
+    # The working copy the reviewer was shown: approval is refused if the text changed since.
+    reviewed_lock_version = forms.IntegerField(widget=forms.HiddenInput)
     change_summary = forms.CharField(
         label="What changed and why", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
@@ -89,7 +84,24 @@ class RequestChangesForm(forms.Form):
 
 
 class RetireForm(forms.Form):
-    reason = forms.CharField(label="Why it is retired", max_length=500)
+    reason = forms.CharField(
+        label="Why it is retired", max_length=500, help_text="Shown in the history and the next release notes."
+    )
+    confirm = forms.BooleanField(
+        label="I understand that readers will no longer see this entry.",
+        error_messages={"required": "Tick the box to confirm."},
+    )
+
+
+class ReinstateForm(forms.Form):
+    reason = forms.CharField(label="Why it comes back", max_length=500, required=False)
+
+
+class DeleteDraftForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Delete this draft. It was never published; the deletion is kept in the history.",
+        error_messages={"required": "Tick the box to confirm."},
+    )
 
 
 class ManualForm(forms.ModelForm):
@@ -106,9 +118,13 @@ class NewManualForm(ManualForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if slug == "new":
-            raise forms.ValidationError("“new” is used by the app's own pages; choose another.")
+        problem = manual_slug_problem(slug)
+        if problem:
+            raise forms.ValidationError(problem)
         return slug
+
+    def validate_unique(self):
+        pass  # the slug's uniqueness is checked above, with a message that says what to do
 
 
 class SectionForm(forms.ModelForm):

@@ -55,9 +55,18 @@ def pdf_request(
     """The stored PDF for this manual, edition, date or onboarding choice; starts making it if needed.
 
     Small manuals are made at once, in this request; big ones (more entries than
-    ``settings.PDF_BACKGROUND_THRESHOLD``) on a worker, and the caller shows progress.
+    ``settings.PDF_BACKGROUND_THRESHOLD``) on a worker, and the caller shows progress. Whoever asks is recorded
+    among its requesters: the file is shared, and who may open it follows the person asking.
     """
-    params = params or {}
+    pdf = _find_or_start(
+        manual=manual, user=user, kind=kind, edition=edition, params=params or {}, background=background
+    )
+    if user is not None and user.is_authenticated:
+        pdf.requesters.add(user)
+    return pdf
+
+
+def _find_or_start(*, manual, user, kind, edition, params, background) -> StoredPDF:
     key = _key(manual, kind, params, edition)
     pdf = StoredPDF.objects.filter(key=key).first()
     if pdf is None:

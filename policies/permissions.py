@@ -1,4 +1,12 @@
-"""Who may do what. Roles are Django groups; the checks are permissions, so the admin agrees with the views."""
+"""Who may do what: every permission question has one function here.
+
+Views, services, templates (through the context processor) and management commands all ask these, so the
+answer cannot differ between the browser, the admin and a command. Roles are Django groups; the checks are
+Django permissions, so the admin agrees with the views. Whether a step fits the entry's state (in review,
+retired, four eyes) is the workflow's question, answered by the services with a ``TransitionError``.
+"""
+
+from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
@@ -8,19 +16,63 @@ def can_read(user) -> bool:
 
 
 def can_edit(user) -> bool:
+    """Write and submit drafts."""
     return can_read(user) and user.has_perm("policies.change_entry")
 
 
 def can_approve(user) -> bool:
+    """Review drafts: approve them or send them back."""
     return can_read(user) and user.has_perm("policies.approve_entry")
 
 
 def can_retire(user) -> bool:
+    """Retire entries and reinstate retired ones."""
     return can_read(user) and user.has_perm("policies.retire_entry")
 
 
 def can_manage(user) -> bool:
+    """Create manuals, change their settings and sections, arrange entries."""
     return can_read(user) and user.has_perm("policies.manage_manual")
+
+
+def can_release_edition(user) -> bool:
+    return can_read(user) and user.has_perm("policies.release_edition")
+
+
+def can_import(user, *, publish: bool) -> bool:
+    """Import a manual from files; publishing straight from files bypasses review, so it needs an approver."""
+    return can_manage(user) and (not publish or can_approve(user))
+
+
+def can_delete_draft(user, entry) -> bool:
+    """A draft that was never published may be deleted by the person who started it, or by a manager."""
+    if entry.was_published or not can_edit(user):
+        return False
+    return can_manage(user) or (entry.created_by_id is not None and entry.created_by_id == user.pk)
+
+
+def four_eyes_blocks(user, entry) -> bool:
+    """Whether the manual's four-eyes rule stops ``user`` approving ``entry`` (they wrote its latest changes)."""
+    return bool(entry.manual.require_second_approver and entry.last_author_id == user.pk)
+
+
+def can_approve_entry(user, entry) -> bool:
+    """Whether to offer ``user`` the approval of ``entry`` now (the service checks it again when it happens)."""
+    from .models import EntryStatus
+
+    return can_approve(user) and entry.status == EntryStatus.IN_REVIEW and not four_eyes_blocks(user, entry)
+
+
+def can_open_pdf(user, pdf) -> bool:
+    """Stored PDFs of the manual are for every reader, except onboarding packets: those open for the people who
+    asked for them (the file is shared by everyone who asks for the same packet) and for editors and managers."""
+    from .models import PDFKind
+
+    if not can_read(user):
+        return False
+    if pdf.kind != PDFKind.ONBOARDING or can_edit(user):
+        return True
+    return pdf.requested_by_id == user.pk or pdf.requesters.filter(pk=user.pk).exists()
 
 
 def role_name(user) -> str:

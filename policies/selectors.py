@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Edition, Entry, EntryStatus, EntryVersion, Manual, Section
+from .models import Edition, Entry, EntryRedirect, EntryStatus, EntryVersion, Manual, Section
 from .rendering.markdown import resolve_entry_links
 
 
@@ -94,7 +94,7 @@ def manual_list() -> list[Manual]:
     return list(
         Manual.objects.annotate(
             live_count=Count(
-                "entries", filter=Q(entries__live_version__isnull=False) & ~Q(entries__status=EntryStatus.RETIRED)
+                "entries", filter=Q(entries__live_version__isnull=False, entries__retired_at__isnull=True)
             )
         ).order_by("title")
     )
@@ -117,8 +117,7 @@ def manual_snapshot(manual: Manual, *, bodies: bool = True) -> ManualSnapshot:
     """The live manual: the published version of every entry that is not retired. Two queries."""
     sections = list(Section.objects.filter(manual=manual).order_by("order", "id"))
     versions = list(
-        EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"))
-        .exclude(entry__status=EntryStatus.RETIRED)
+        EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"), entry__retired_at__isnull=True)
         .select_related("entry")
         .defer(*_unread(bodies), "entry__body", "entry__body_html")
     )
@@ -165,6 +164,12 @@ def live_entry(manual: Manual, slug: str) -> tuple[Entry, EntryVersion]:
     return entry, entry.live_version
 
 
+def entry_redirect(manual: Manual, slug: str) -> str | None:
+    """Where an old address of an entry now lives, or None when ``slug`` is no old address."""
+    moved = EntryRedirect.objects.filter(manual=manual, old_slug=slug).select_related("entry").first()
+    return moved.entry.get_absolute_url() if moved else None
+
+
 def entry_link_urls(manual: Manual) -> dict[int | str, str]:
     """URL of every live entry of a manual, by entry id and by slug: one query, for resolving links on a page."""
     base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
@@ -181,7 +186,7 @@ def entry_for_editor(manual: Manual, slug: str) -> Entry:
     """Any entry of the manual, drafts and retired ones included (callers check the editor's permission)."""
     entry = (
         Entry.objects.filter(manual=manual, slug=slug)
-        .select_related("manual", "section", "live_version", "last_author", "submitted_by")
+        .select_related("manual", "section", "live_version", "last_author", "submitted_by", "review_comment_by")
         .first()
     )
     if entry is None:
@@ -245,7 +250,7 @@ def review_queue(manual: Manual) -> dict[str, list[Entry]]:
     pending = list(
         Entry.objects.filter(manual=manual, has_unpublished_changes=True)
         .exclude(status=EntryStatus.RETIRED)
-        .select_related("section", "last_author", "submitted_by", "live_version")
+        .select_related("section", "last_author", "submitted_by", "live_version", "review_comment_by")
         .order_by("submitted_at", "updated_at")
     )
     return {
@@ -298,7 +303,7 @@ def manual_snapshot_as_of(manual: Manual, when: datetime, *, bodies: bool = True
     entries = {
         row["id"]: SimpleNamespace(**row)
         for row in HistoricalEntry.objects.filter(history_id__in=then_rows.values("then_id")).values(
-            "id", "slug", "section_id", "order", "status"
+            "id", "slug", "section_id", "order", "retired_at"
         )
     }
     newest = Entry.objects.filter(manual=manual).annotate(
@@ -311,7 +316,7 @@ def manual_snapshot_as_of(manual: Manual, when: datetime, *, bodies: bool = True
     versions = [
         v
         for v in EntryVersion.objects.filter(id__in=newest.values("version_id")).defer(*_unread(bodies))
-        if v.entry_id in entries and entries[v.entry_id].status != EntryStatus.RETIRED
+        if v.entry_id in entries and entries[v.entry_id].retired_at is None
     ]
     snapshot = _group(then_manual, sections, versions, entries=entries, query=f"?as_of={_as_of_param(when)}")
     snapshot.as_of = when
@@ -381,9 +386,6 @@ def edition_snapshot(edition: Edition) -> ManualSnapshot:
     )
 
 
-RETIRED_REASON_PREFIX = "Retired: "
-
-
 @dataclass
 class EntryChange:
     kind: str  # "new", "revised" or "retired"
@@ -429,14 +431,15 @@ def snapshot_changes(
                 change.summaries = by_entry.get(change.after.entry_id, [])
         retired = {c.before.entry_id: c for c in changes if c.kind == "retired"}
         if retired:
-            # Why each was retired: the reason the retirement recorded in the entry's history.
+            # Why each was retired: the reason its latest retirement recorded.
             reasons = (
-                Entry.history.filter(id__in=retired, history_change_reason__startswith=RETIRED_REASON_PREFIX)
-                .order_by("history_date")
-                .values_list("id", "history_change_reason")
+                Entry.history.filter(id__in=retired, status=EntryStatus.RETIRED)
+                .exclude(retired_reason="")
+                .order_by("history_date", "history_id")
+                .values_list("id", "retired_reason")
             )
             for entry_id, reason in reasons:
-                retired[entry_id].summaries = [reason.removeprefix(RETIRED_REASON_PREFIX)]
+                retired[entry_id].summaries = [reason]
     order = {"new": 0, "revised": 1, "retired": 2}
     changes.sort(key=lambda c: (order[c.kind], c.title.lower()))
     return changes
@@ -503,8 +506,7 @@ def search_live(manual: Manual, query: str, *, limit: int = 50) -> list[SearchHi
     for word in words:
         condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
     versions = (
-        EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"))
-        .exclude(entry__status=EntryStatus.RETIRED)
+        EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"), entry__retired_at__isnull=True)
         .filter(condition)
         .select_related("entry")[:500]
     )

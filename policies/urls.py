@@ -33,8 +33,11 @@ urlpatterns = [
     path("<slug:manual>/<slug:entry>/history/", views.entry_history, name="entry_history"),
     path("<slug:manual>/<slug:entry>/diff/", views.entry_diff, name="entry_diff"),
     path("<slug:manual>/<slug:entry>/submit/", views.entry_submit, name="entry_submit"),
+    path("<slug:manual>/<slug:entry>/review/", views.entry_review, name="entry_review"),
     path("<slug:manual>/<slug:entry>/approve/", views.entry_approve, name="entry_approve"),
     path("<slug:manual>/<slug:entry>/request-changes/", views.entry_request_changes, name="entry_request_changes"),
     path("<slug:manual>/<slug:entry>/retire/", views.entry_retire, name="entry_retire"),
+    path("<slug:manual>/<slug:entry>/reinstate/", views.entry_reinstate, name="entry_reinstate"),
+    path("<slug:manual>/<slug:entry>/delete/", views.entry_delete, name="entry_delete"),
     path("<slug:manual>/<slug:entry>/restore/<int:number>/", views.entry_restore, name="entry_restore"),
 ]

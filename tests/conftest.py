@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from policies import services
+from policies.models import Entry
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +69,16 @@ def section(manual, alice):
     )
 
 
+def shown(entry) -> int:
+    """The lock version of the entry's working copy as a reviewer opening it now would be shown."""
+    return Entry.objects.values_list("lock_version", flat=True).get(pk=entry.pk)
+
+
 def publish(entry, *, author, approver, summary="First publication"):
     services.entry_submit(entry=entry, user=author)
-    return services.entry_approve(entry=entry, user=approver, change_summary=summary)
+    return services.entry_approve(
+        entry=entry, user=approver, change_summary=summary, reviewed_lock_version=shown(entry)
+    )
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from policies import services
 from policies.models import Entry, EntryStatus
 
-from .conftest import publish
+from .conftest import publish, shown
 
 ENTRY_FORM = {
     "title": "Refunds",
@@ -108,8 +108,11 @@ def test_the_whole_workflow_through_the_browser(client, bob, alice, carol, manua
     assert client.get(f"/manuals/{manual.slug}/refunds/").status_code == 404  # not yet approved
 
     client.force_login(alice)
+    review = client.get(f"/manuals/{manual.slug}/refunds/review/")
+    shown = review.context["approve_form"]["reviewed_lock_version"].value()
     response = client.post(
-        f"/manuals/{manual.slug}/refunds/approve/", {"change_summary": "New refund policy", "is_material": "on"}
+        f"/manuals/{manual.slug}/refunds/approve/",
+        {"change_summary": "New refund policy", "is_material": "on", "reviewed_lock_version": shown},
     )
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -129,7 +132,12 @@ def test_buttons_match_the_role_and_state(client, bob, alice, make_entry):
     assert "Approve and publish" not in page and "Retire" not in page
     client.force_login(alice)
     page = client.get(url).content.decode()
-    assert "Approve and publish" in page and "Request changes" in page and "Retire" in page
+    # The editor only leads to the review screen; the decision is made there, beside the change.
+    assert "Review this draft" in page and "Approve and publish" not in page
+    page = client.get(f"/manuals/{entry.manual.slug}/{entry.slug}/review/").content.decode()
+    assert "Approve and publish" in page and "Request changes" in page
+    assert "Retire" not in client.get(url).content.decode()  # never published: delete, not retire
+    assert "Delete draft" in client.get(url).content.decode()
 
 
 def test_manager_cannot_approve_own_draft_through_the_browser(client, alice, make_entry):
@@ -142,7 +150,9 @@ def test_manager_cannot_approve_own_draft_through_the_browser(client, alice, mak
     page = client.get(f"/manuals/{entry.manual.slug}/{entry.slug}/edit/").content.decode()
     assert "another manager must approve" in page
     response = client.post(
-        f"/manuals/{entry.manual.slug}/{entry.slug}/approve/", {"change_summary": "mine"}, follow=True
+        f"/manuals/{entry.manual.slug}/{entry.slug}/approve/",
+        {"change_summary": "mine", "reviewed_lock_version": shown(entry)},
+        follow=True,
     )
     assert "Four eyes" in response.content.decode()
     entry.refresh_from_db()
@@ -153,8 +163,11 @@ def test_approve_without_summary_is_refused_with_a_message(client, bob, alice, m
     entry = make_entry(published=False)
     services.entry_submit(entry=entry, user=bob)
     client.force_login(alice)
-    response = client.post(f"/manuals/{entry.manual.slug}/{entry.slug}/approve/", {"change_summary": ""}, follow=True)
-    assert "summary of what changed" in response.content.decode()
+    response = client.post(
+        f"/manuals/{entry.manual.slug}/{entry.slug}/approve/",
+        {"change_summary": "", "reviewed_lock_version": shown(entry)},
+    )
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
     entry.refresh_from_db()
     assert entry.live_version is None
 
@@ -206,7 +219,7 @@ def test_reserved_slugs_are_refused(client, bob, manual, section):
     page = client.post(
         f"/manuals/{manual.slug}/new/", {**ENTRY_FORM, "section": section.pk, "slug": "print"}
     ).content.decode()
-    assert "used by the manual" in page
+    assert "“print” is the address of one of the manual&#x27;s own pages" in page
 
 
 def test_history_shows_versions_and_events(client, bob, alice, make_entry):
@@ -258,8 +271,15 @@ def test_restore_an_old_version_as_a_draft(client, bob, alice, make_entry):
 
 def test_retire_through_the_browser(client, alice, carol, make_entry):
     entry = make_entry()
+    url = f"/manuals/{entry.manual.slug}/{entry.slug}/retire/"
     client.force_login(alice)
-    client.post(f"/manuals/{entry.manual.slug}/{entry.slug}/retire/", {"reason": "Merged into refunds"})
+    # Without the confirmation nothing happens, and the page says what is missing.
+    response = client.post(url, {"reason": "Merged into refunds"})
+    assert response.status_code == 400 and "Tick the box to confirm" in response.content.decode()
+    assert client.get(f"/manuals/{entry.manual.slug}/{entry.slug}/").status_code == 200
+    client.post(url, {"reason": "Merged into refunds", "confirm": "on"})
+    entry.refresh_from_db()
+    assert entry.retired_reason == "Merged into refunds"
     client.force_login(carol)
     assert client.get(f"/manuals/{entry.manual.slug}/{entry.slug}/").status_code == 404
 
@@ -321,9 +341,9 @@ def test_manager_starts_a_new_manual(client, alice, bob, carol, db):
     assert manual.mission_html == "<p>Serve <strong>well</strong>.</p>"
     assert manual.history.latest().history_user == alice
     page = client.post("/manuals/new/", {"title": "X", "slug": "new"}).content.decode()
-    assert "used by the app" in page
+    assert "is the address of one of the app&#x27;s own pages" in page
     page = client.post("/manuals/new/", {"title": "Again", "slug": "store"}).content.decode()
-    assert "already exists" in page
+    assert "A manual with the address “store” already exists; choose another." in page
 
 
 def test_a_save_without_the_version_it_started_from_is_a_conflict_not_an_overwrite(client, bob, make_entry):

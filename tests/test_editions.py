@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from policies import pdfs, selectors, services
 from policies.models import Edition, PDFKind, PDFStatus, StoredPDF
 
-from .conftest import publish
+from .conftest import publish, shown
 
 
 def _pdf_bytes(response) -> bytes:
@@ -25,7 +25,9 @@ def _pdf_bytes(response) -> bytes:
 def _revise(entry, *, body, author, approver, summary):
     services.entry_save_draft(entry=entry, manual=entry.manual, user=author, data={"body": body})
     services.entry_submit(entry=entry, user=author)
-    return services.entry_approve(entry=entry, user=approver, change_summary=summary)
+    return services.entry_approve(
+        entry=entry, reviewed_lock_version=shown(entry), user=approver, change_summary=summary
+    )
 
 
 @pytest.fixture
@@ -110,9 +112,11 @@ def test_release_notes_list_new_revised_and_retired_entries(history, alice, bob,
 def test_revised_entries_carry_every_change_summary_since_the_last_edition(history, alice, bob, past_manual):
     services.edition_release(manual=past_manual, user=alice, label="2026.1", release_notes="")
     _revise(history["refunds"], body="7 days.", author=bob, approver=alice, summary="Seven days")
-    _revise(history["refunds"], body="8 days.", author=bob, approver=alice, summary="Eight days after all")
+    _revise(history["refunds"], body="8 days.", author=bob, approver=alice, summary="Eight days after all.")
     notes = services.edition_draft_notes(past_manual)
-    assert "version 2 to 4: Seven days; Eight days after all" in notes
+    # Each summary reads as a sentence of its own; punctuation the author wrote is not doubled.
+    assert "version 2 to 4. Seven days. Eight days after all.\n" in notes
+    assert ".." not in notes and ".;" not in notes
 
 
 def test_as_of_shows_the_text_of_that_time(history, past_manual):

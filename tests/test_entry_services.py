@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from policies import services
 from policies.models import Entry, EntryStatus, EntryVersion
 
-from .conftest import publish
+from .conftest import publish, shown
 
 
 def test_new_entry_is_a_draft_with_history_naming_its_author(make_entry, bob):
@@ -59,7 +59,9 @@ def test_four_eyes_stops_the_author_approving_their_own_draft(make_entry, alice)
     services.entry_save_draft(entry=entry, manual=entry.manual, user=alice, data={"body": "Manager's text"})
     services.entry_submit(entry=entry, user=alice)
     with pytest.raises(ValidationError, match="Four eyes"):
-        services.entry_approve(entry=entry, user=alice, change_summary="Self-approved")
+        services.entry_approve(
+            entry=entry, reviewed_lock_version=shown(entry), user=alice, change_summary="Self-approved"
+        )
     assert not EntryVersion.objects.filter(entry=entry).exists()
 
 
@@ -68,14 +70,19 @@ def test_four_eyes_can_be_switched_off_per_manual(make_entry, alice):
     services.manual_save(manual=entry.manual, user=alice, data={"require_second_approver": False})
     services.entry_save_draft(entry=entry, manual=entry.manual, user=alice, data={"body": "Manager's text"})
     services.entry_submit(entry=entry, user=alice)
-    assert services.entry_approve(entry=entry, user=alice, change_summary="Small team").number == 1
+    assert (
+        services.entry_approve(
+            entry=entry, reviewed_lock_version=shown(entry), user=alice, change_summary="Small team"
+        ).number
+        == 1
+    )
 
 
 def test_approval_needs_a_change_summary(make_entry, alice, bob):
     entry = make_entry(published=False)
     services.entry_submit(entry=entry, user=bob)
     with pytest.raises(ValidationError):
-        services.entry_approve(entry=entry, user=alice, change_summary="  ")
+        services.entry_approve(entry=entry, reviewed_lock_version=shown(entry), user=alice, change_summary="  ")
 
 
 def test_editors_and_agents_cannot_approve(make_entry, bob, carol):
@@ -83,7 +90,7 @@ def test_editors_and_agents_cannot_approve(make_entry, bob, carol):
     services.entry_submit(entry=entry, user=bob)
     for user in (bob, carol):
         with pytest.raises(PermissionDenied):
-            services.entry_approve(entry=entry, user=user, change_summary="x")
+            services.entry_approve(entry=entry, reviewed_lock_version=shown(entry), user=user, change_summary="x")
 
 
 def test_agents_cannot_write(manual, section, carol):

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from policies import services
 
+from .conftest import shown
+
 
 def test_every_reading_page_needs_a_login(client, make_entry):
     make_entry()
@@ -123,7 +125,9 @@ def test_home_page_query_count_is_pinned(client, carol, make_entry, django_asser
 def test_history_records_the_web_user(client, bob, make_entry, alice):
     entry = make_entry(published=False)
     services.entry_submit(entry=entry, user=bob)
-    publish_version = services.entry_approve(entry=entry, user=alice, change_summary="ok")
+    publish_version = services.entry_approve(
+        entry=entry, reviewed_lock_version=shown(entry), user=alice, change_summary="ok"
+    )
     assert publish_version.history.latest().history_user == alice
 
 

@@ -1,8 +1,8 @@
 from .edition import Edition, EditionEntry, EditionSection, PDFKind, PDFStatus, StoredPDF
-from .entry import Channel, Entry, EntryKind, EntryStatus, EntryVersion
+from .entry import Channel, Entry, EntryKind, EntryRedirect, EntryStatus, EntryVersion
 from .manual import Manual, Section
 
 __all__ = [
-    "Channel", "Edition", "EditionEntry", "EditionSection", "Entry", "EntryKind", "EntryStatus", "EntryVersion",
-    "Manual", "PDFKind", "PDFStatus", "Section", "StoredPDF",
+    "Channel", "Edition", "EditionEntry", "EditionSection", "Entry", "EntryKind", "EntryRedirect", "EntryStatus",
+    "EntryVersion", "Manual", "PDFKind", "PDFStatus", "Section", "StoredPDF",
 ]  # fmt: skip

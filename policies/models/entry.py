@@ -5,6 +5,8 @@ The ``Entry`` row is the working copy editors type into. A published version is 
 and the PDF only ever read versions, so draft text cannot leak to them.
 """
 
+from __future__ import annotations
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -62,10 +64,24 @@ class EntryStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+# The fields of the working copy an author edits, declared once: a published version copies exactly these (plus
+# the HTML rendered from ``body``), restoring an old version copies them back, and conflicts and diffs compare
+# them. Structured parts versioned with an entry later (channel scripts, targets, questions) join here.
+EDITABLE_FIELDS = (
+    "kind", "title", "slug", "summary", "body", "section", "order", "owner", "channels",
+    "review_every_months", "effective_date",
+)  # fmt: skip
+VERSIONED_FIELDS = (*EDITABLE_FIELDS, "body_html")
+# Where an entry sits in the manual and its web address: they take effect at once and are not reviewed,
+# because they change no text readers have not seen approved.
+PLACEMENT_FIELDS = frozenset({"section", "order", "slug"})
+
+
 class EntryQuerySet(models.QuerySet):
     def live(self):
-        """Entries readers can see: published at least once and not retired."""
-        return self.filter(live_version__isnull=False).exclude(status=EntryStatus.RETIRED)
+        """Entries readers can see: published at least once and not retired (a reinstated entry stays out of
+        the manual until its reinstatement is approved)."""
+        return self.filter(live_version__isnull=False, retired_at__isnull=True)
 
 
 class Entry(models.Model):
@@ -89,7 +105,12 @@ class Entry(models.Model):
     has_unpublished_changes = models.BooleanField(default=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
     last_published_at = models.DateTimeField(null=True, blank=True)
+    # Set while the entry is out of the manual: from its retirement until a reinstated draft is approved.
     retired_at = models.DateTimeField(null=True, blank=True)
+    retired_reason = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     last_author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -97,7 +118,12 @@ class Entry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The author's note to the reviewer when submitting: what changed and why. It seeds the change summary.
+    submission_note = models.TextField(blank=True)
     review_comment = models.TextField(blank=True, help_text="The reviewer's request for changes")
+    review_comment_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Optimistic locking: every saved change bumps it; a save based on an older one is a conflict.
     lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -129,7 +155,11 @@ class Entry(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return self.live_version_id is not None and self.status != EntryStatus.RETIRED
+        return self.live_version_id is not None and self.retired_at is None
+
+    @property
+    def was_published(self) -> bool:
+        return self.first_published_at is not None
 
     @property
     def next_review_due(self):
@@ -184,6 +214,33 @@ class EntryVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (version {self.number})"
 
+    @classmethod
+    def of(cls, entry: Entry, **fields) -> EntryVersion:
+        """An unsaved version holding the entry's versioned fields as they are now."""
+        version = cls(entry=entry, **fields)
+        for name in VERSIONED_FIELDS:
+            setattr(version, name, getattr(entry, name))
+        return version
+
     @property
     def channel_labels(self) -> list[str]:
         return channel_labels(self.channels)
+
+
+class EntryRedirect(models.Model):
+    """An address an entry used to have. Bookmarks and printed links keep working after a rename.
+
+    Written whenever an entry's slug changes (including when a name is reserved for one of the manual's own
+    pages and the entry using it is renamed); removed when another entry takes the old slug.
+    """
+
+    manual = models.ForeignKey(Manual, on_delete=models.CASCADE, related_name="+")
+    old_slug = models.SlugField(max_length=100)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["manual", "old_slug"], name="entry_redirect_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.entry_id}"

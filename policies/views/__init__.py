@@ -1,12 +1,15 @@
 from .editing import (
     entry_approve,
     entry_create,
+    entry_delete,
     entry_diff,
     entry_edit,
     entry_history,
+    entry_reinstate,
     entry_request_changes,
     entry_restore,
     entry_retire,
+    entry_review,
     entry_submit,
     markdown_preview,
     review_queue,
@@ -25,10 +28,10 @@ from .organise import manual_create, manual_organise, manual_settings, section_e
 from .reading import entry_detail, manual_home, manual_list, manual_pdf, manual_print, pdf_download, pdf_status, search
 
 __all__ = [
-    "entry_approve", "entry_create", "entry_detail", "entry_diff", "entry_edit", "entry_history",
-    "entry_request_changes", "entry_restore", "entry_retire", "entry_submit", "manual_home", "manual_list",
-    "manual_create",
-    "manual_organise", "manual_pdf", "manual_print", "manual_settings", "markdown_preview", "review_queue",
-    "section_edit", "edition_detail", "edition_entry", "edition_list", "edition_pdf", "edition_print",
-    "edition_release", "manual_compare", "onboarding", "pdf_download", "pdf_status", "search",
+    "edition_detail", "edition_entry", "edition_list", "edition_pdf", "edition_print", "edition_release",
+    "entry_approve", "entry_create", "entry_delete", "entry_detail", "entry_diff", "entry_edit", "entry_history",
+    "entry_reinstate", "entry_request_changes", "entry_restore", "entry_retire", "entry_review", "entry_submit",
+    "manual_compare", "manual_create", "manual_home", "manual_list", "manual_organise", "manual_pdf",
+    "manual_print", "manual_settings", "markdown_preview", "onboarding", "pdf_download", "pdf_status",
+    "review_queue", "search", "section_edit",
 ]  # fmt: skip

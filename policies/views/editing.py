@@ -13,10 +13,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import selectors, services
-from ..diffing import word_diff
-from ..forms import ApproveForm, EntryForm, RequestChangesForm, RetireForm
-from ..models import Entry, EntryStatus
-from ..permissions import can_approve, can_edit, can_retire, require
+from ..diffing import rendered_diff, source_diff, word_diff
+from ..forms import ApproveForm, DeleteDraftForm, EntryForm, ReinstateForm, RequestChangesForm, RetireForm
+from ..models import Entry
+from ..permissions import (
+    can_approve,
+    can_approve_entry,
+    can_delete_draft,
+    can_edit,
+    can_retire,
+    four_eyes_blocks,
+    require,
+)
 from ..rendering.markdown import render_markdown, resolve_entry_links
 
 
@@ -43,15 +51,32 @@ def entry_create(request: HttpRequest, manual: str) -> HttpResponse:
         try:
             entry = services.entry_save_draft(entry=None, manual=manual_obj, user=request.user, data=form.content())
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            _form_errors(form, exc)
         else:
+            messages.success(request, "Draft saved. Readers will not see it until it is approved.")
             if request.POST.get("action") == "submit":
-                services.entry_submit(entry=entry, user=request.user)
-                messages.success(request, "Draft saved and sent for review.")
-            else:
-                messages.success(request, "Draft saved. Readers will not see it until it is approved.")
+                _submit(request, entry, form.cleaned_data["submission_note"])
             return redirect(_edit_url(entry))
     return render(request, "policies/entry_form.html", {"manual": manual_obj, "form": form, "entry": None})
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's refusal on the field it names, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, _error_text(exc))
+
+
+def _submit(request: HttpRequest, entry: Entry, note: str) -> bool:
+    try:
+        services.entry_submit(entry=entry, user=request.user, summary=note)
+    except ValidationError as exc:
+        messages.error(request, "Not sent for review: " + _error_text(exc))
+        return False
+    messages.success(request, "Sent for review. A manager will approve it or ask for changes.")
+    return True
 
 
 @login_required
@@ -71,8 +96,6 @@ def entry_edit(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
                     # A form that does not say which version it started from is treated as stale, never as fresh.
                     base_lock_version=form.cleaned_data["lock_version"] or 0,
                 )
-                if request.POST.get("action") == "submit":
-                    saved = services.entry_submit(entry=saved, user=request.user)
             except services.EditConflict as exc:
                 conflict = _conflict_context(exc)
                 # Keep what this person typed; the next save is a deliberate choice made after seeing the other change.
@@ -82,15 +105,18 @@ def entry_edit(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
                 form.is_valid()
                 entry_obj = exc.entry
             except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
+                _form_errors(form, exc)
             else:
                 if request.POST.get("action") == "submit":
-                    messages.success(request, "Sent for review. A manager will approve it or ask for changes.")
+                    _submit(request, saved, form.cleaned_data["submission_note"])
+                elif saved.lock_version == entry_obj.lock_version:
+                    messages.info(request, "Nothing changed, so nothing was saved.")
                 else:
                     messages.success(request, "Draft saved.")
                 return redirect(_edit_url(saved))
     else:
-        form = EntryForm(initial=EntryForm.initial_for(entry_obj), manual=entry_obj.manual, entry=entry_obj)
+        initial = {**EntryForm.initial_for(entry_obj), "submission_note": entry_obj.submission_note}
+        form = EntryForm(initial=initial, manual=entry_obj.manual, entry=entry_obj)
     return render(
         request,
         "policies/entry_form.html",
@@ -99,20 +125,12 @@ def entry_edit(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
             "entry": entry_obj,
             "form": form,
             "conflict": conflict,
-            "approve_form": ApproveForm(),
-            "changes_form": RequestChangesForm(),
-            "retire_form": RetireForm(),
-            "can_approve_this": _can_approve_this(request.user, entry_obj),
+            "can_approve_this": can_approve_entry(request.user, entry_obj),
+            "can_delete_this": can_delete_draft(request.user, entry_obj),
             "preview_html": entry_obj.body_html,
         },
         status=409 if conflict else 200,
     )
-
-
-def _can_approve_this(user, entry: Entry) -> bool:
-    if not can_approve(user) or entry.status != EntryStatus.IN_REVIEW:
-        return False
-    return not (entry.manual.require_second_approver and entry.last_author_id == user.pk)
 
 
 def _conflict_context(exc: services.EditConflict) -> dict:
@@ -130,12 +148,55 @@ def _conflict_context(exc: services.EditConflict) -> dict:
 @require_POST
 def entry_submit(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     entry_obj = _editor_entry(request, manual, entry)
-    try:
-        services.entry_submit(entry=entry_obj, user=request.user)
-        messages.success(request, "Sent for review.")
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+    _submit(request, entry_obj, request.POST.get("submission_note", ""))
     return redirect(_edit_url(entry_obj))
+
+
+def _review_url(entry: Entry) -> str:
+    return reverse("policies:entry_review", kwargs={"manual": entry.manual.slug, "entry": entry.slug})
+
+
+def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, changes_form=None, stale=None, status=200):
+    urls = selectors.entry_link_urls(entry.manual)
+    old = entry.live_version.body if entry.live_version else ""
+
+    def render_for_reader(text: str) -> str:
+        return resolve_entry_links(render_markdown(text, link_map=services.manual_link_map(entry.manual)), urls)
+
+    fields = [("Title", "title"), ("Summary", "summary"), ("Owner", "owner")]
+    other_changes = [
+        {"label": label, "diff": word_diff(getattr(entry.live_version, name, "") or "", getattr(entry, name) or "")}
+        for label, name in fields
+        if entry.live_version is None or getattr(entry.live_version, name) != getattr(entry, name)
+    ]
+    summary_default = entry.submission_note
+    return render(
+        request,
+        "policies/entry_review.html",
+        {
+            "manual": entry.manual,
+            "entry": entry,
+            "rendered": rendered_diff(old, entry.body, render=render_for_reader),
+            "source": source_diff(old, entry.body),
+            "other_changes": other_changes,
+            "body_changed": old != entry.body,
+            "broken_links": services.entry_broken_links(entry),
+            "can_approve_this": can_approve_entry(request.user, entry),
+            "four_eyes": can_approve(request.user) and four_eyes_blocks(request.user, entry),
+            "approve_form": approve_form
+            or ApproveForm(initial={"reviewed_lock_version": entry.lock_version, "change_summary": summary_default}),
+            "changes_form": changes_form or RequestChangesForm(),
+            "stale": stale,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def entry_review(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
+    """The change against the live version, the author's note, and the reviewer's decision beside it."""
+    return _render_review(request, _editor_entry(request, manual, entry))
 
 
 @login_required
@@ -145,18 +206,28 @@ def entry_approve(request: HttpRequest, manual: str, entry: str) -> HttpResponse
     entry_obj = _editor_entry(request, manual, entry)
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Approval needs a summary of what changed and why.")
-        return redirect(_edit_url(entry_obj))
+        return _render_review(request, entry_obj, approve_form=form, status=400)
+    reviewed = form.cleaned_data["reviewed_lock_version"]
     try:
         version = services.entry_approve(
             entry=entry_obj,
             user=request.user,
             change_summary=form.cleaned_data["change_summary"],
             is_material=form.cleaned_data["is_material"],
+            reviewed_lock_version=reviewed,
         )
+    except services.TransitionError as exc:
+        if exc.code != "stale_review":
+            messages.error(request, _error_text(exc))
+            return redirect(_review_url(entry_obj))
+        # Show what changed since the reviewer opened it; the form now carries the new text's version.
+        stale = _conflict_context(services.EditConflict(entry_obj, services.entry_changes_since(entry_obj, reviewed)))
+        stale["message"] = _error_text(exc)
+        fresh = ApproveForm(initial={**form.cleaned_data, "reviewed_lock_version": entry_obj.lock_version})
+        return _render_review(request, entry_obj, approve_form=fresh, stale=stale, status=409)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
-        return redirect(_edit_url(entry_obj))
+        return redirect(_review_url(entry_obj))
     messages.success(request, f"Published as version {version.number}. Readers now see it.")
     return redirect(entry_obj.get_absolute_url())
 
@@ -168,31 +239,77 @@ def entry_request_changes(request: HttpRequest, manual: str, entry: str) -> Http
     entry_obj = _editor_entry(request, manual, entry)
     form = RequestChangesForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say what needs to change.")
-        return redirect(_edit_url(entry_obj))
+        return _render_review(request, entry_obj, changes_form=form, status=400)
     try:
         services.entry_request_changes(entry=entry_obj, user=request.user, comment=form.cleaned_data["comment"])
         messages.success(request, "Sent back to the author with your comment.")
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
+        return redirect(_review_url(entry_obj))
     return redirect(reverse("policies:review_queue", kwargs={"manual": entry_obj.manual.slug}))
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def entry_retire(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
+    """Retiring asks for a reason and a confirmation on a page of its own."""
     require(can_retire(request.user), "Only managers can retire entries.")
     entry_obj = _editor_entry(request, manual, entry)
-    form = RetireForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say why the entry is retired.")
-        return redirect(_edit_url(entry_obj))
+    form = RetireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_retire(entry=entry_obj, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, "Retired. Readers no longer see it; its history is kept and it can be reinstated."
+            )
+            return redirect(_edit_url(entry_obj))
+    return render(
+        request,
+        "policies/entry_retire.html",
+        {"manual": entry_obj.manual, "entry": entry_obj, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def entry_reinstate(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
+    require(can_retire(request.user), "Only managers can reinstate entries.")
+    entry_obj = _editor_entry(request, manual, entry)
+    form = ReinstateForm(request.POST)
+    form.is_valid()
     try:
-        services.entry_retire(entry=entry_obj, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, "Retired. Readers no longer see it; its history is kept.")
+        services.entry_reinstate(entry=entry_obj, user=request.user, reason=form.cleaned_data.get("reason", ""))
+        messages.success(request, "Reinstated as a draft. Readers see it again once it is reviewed and approved.")
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     return redirect(_edit_url(entry_obj))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_delete(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
+    """Delete a draft that was never published, after a confirmation."""
+    entry_obj = _editor_entry(request, manual, entry)
+    require(can_delete_draft(request.user, entry_obj), "Only the draft's author or a manager can delete it.")
+    form = DeleteDraftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_delete_draft(entry=entry_obj, user=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"The draft “{entry_obj.title}” was deleted.")
+            return redirect(reverse("policies:review_queue", kwargs={"manual": entry_obj.manual.slug}))
+    return render(
+        request,
+        "policies/entry_delete.html",
+        {"manual": entry_obj.manual, "entry": entry_obj, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

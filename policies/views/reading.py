@@ -4,6 +4,7 @@ Every reading page takes ``?as_of=YYYY-MM-DD`` (or a full ISO datetime) and then
 as it stood at that time, with a banner saying so.
 """
 
+import re
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -11,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from .. import pdfs, selectors
 from ..models import PDFKind, PDFStatus, StoredPDF
-from ..permissions import require
+from ..permissions import can_open_pdf, require
 from ..rendering import document
 from ..rendering.markdown import resolve_entry_links
 
@@ -73,7 +76,13 @@ def entry_detail(request: HttpRequest, manual, snapshot, entry: str) -> HttpResp
     if snapshot.is_past:
         entry_obj, version = None, selectors.entry_as_of(snapshot, entry)
     else:
-        entry_obj, version = selectors.live_entry(manual, entry)
+        try:
+            entry_obj, version = selectors.live_entry(manual, entry)
+        except Http404:
+            moved = selectors.entry_redirect(manual, entry)
+            if moved is None:
+                raise
+            return redirect(moved, permanent=True)
     return render_entry(request, manual, snapshot, entry_obj, version)
 
 
@@ -114,31 +123,43 @@ def manual_pdf(request: HttpRequest, manual: str) -> HttpResponse:
 
 
 def pdf_response(request: HttpRequest, pdf: StoredPDF) -> HttpResponse:
-    """The PDF itself when it is ready, otherwise a page that shows its progress."""
+    """The PDF itself when it is ready, as a download; otherwise a page that shows its progress.
+
+    The PDF links carry no ``download`` attribute because of that second case: a link marked ``download`` that
+    is answered with the progress page would save the page as a file. ``Content-Disposition: attachment``
+    downloads the finished PDF all the same, and the progress page's own link (only shown once the PDF is
+    ready) does carry ``download``."""
     if pdf.status == PDFStatus.DONE and pdf.file:
-        response = FileResponse(pdf.file.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{_filename(pdf)}"'
-        return response
+        return FileResponse(
+            pdf.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=pdf_filename(pdf)
+        )
     return redirect(reverse("policies:pdf_status", kwargs={"manual": pdf.manual.slug, "pdf": pdf.pk}))
 
 
-def _filename(pdf: StoredPDF) -> str:
+def pdf_filename(pdf: StoredPDF) -> str:
+    """A name that says which manual and which text: ``customer-service-manual-2026-03-01.pdf`` for the live
+    manual on the day it was made, ``...-edition-2026.1.pdf``, ``...-as-of-2026-01-31.pdf``, ``...-onboarding.pdf``."""
+    name = slugify(pdf.manual.title) or pdf.manual.slug
     if pdf.kind == PDFKind.EDITION:
-        return f"{pdf.manual.slug}-{pdf.edition.label}.pdf"
+        return f"{name}-edition-{_safe_label(pdf.edition.label)}.pdf"
     if pdf.kind == PDFKind.AS_OF:
-        return f"{pdf.manual.slug}-as-of-{pdf.params['as_of'][:10]}.pdf"
+        return f"{name}-as-of-{pdf.params['as_of'][:10]}.pdf"
     if pdf.kind == PDFKind.ONBOARDING:
-        return f"{pdf.manual.slug}-onboarding.pdf"
-    return f"{pdf.manual.slug}.pdf"
+        return f"{name}-onboarding.pdf"
+    made = pdf.finished_at or pdf.created_at
+    return f"{name}-{timezone.localdate(made):%Y-%m-%d}.pdf" if made else f"{name}.pdf"
+
+
+def _safe_label(label: str) -> str:
+    """An edition label as part of a file name: dots kept (``2026.1``), anything else odd made a hyphen."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.") or "edition"
 
 
 def _stored_pdf(request: HttpRequest, manual: str, pdf: int) -> StoredPDF:
     stored = StoredPDF.objects.select_related("manual", "edition").filter(pk=pdf, manual__slug=manual).first()
     if stored is None:
         raise Http404("No such PDF.")
-    if stored.kind == PDFKind.ONBOARDING:
-        # A packet is made for one new hire; editors and managers may see any.
-        require(stored.requested_by_id == request.user.pk or request.user.has_perm("policies.change_entry"))
+    require(can_open_pdf(request.user, stored), "This onboarding packet was made for someone else; ask for your own.")
     return stored
 
 

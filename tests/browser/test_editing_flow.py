@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from policies import services
 from policies.models import Entry, EntryStatus, Manual, Section
 
+from ..conftest import shown
 from .conftest import PHONE
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -190,7 +191,7 @@ def _demo_manual():
               "summary": "How to help a customer whose order is late or has gone missing."},
     )  # fmt: skip
     services.entry_submit(entry=showcase, user=editor)
-    services.entry_approve(entry=showcase, user=manager, change_summary="New procedure for late deliveries.")
+    services.entry_approve(entry=showcase, reviewed_lock_version=shown(showcase), user=manager, change_summary="New procedure for late deliveries.")
     services.edition_release(manual=manual, user=manager, label="2026.1", release_notes="First edition.")
     feedback = Entry.objects.get(manual=manual, slug="customer-feedback")
     feedback = services.entry_save_draft(

@@ -1,0 +1,29 @@
+"""What happened to the manual, announced once the change is safely stored.
+
+Publishing a version, retiring or reinstating an entry and releasing an edition each send one signal, after the
+transaction commits (``transaction.on_commit``): a rolled-back approval announces nothing. Reactions hang off
+these rather than being called from inside the services: asking readers to acknowledge a material change,
+notifications, the search index, stored PDFs.
+
+Receivers get ``sender`` (the model class) and keyword arguments named after what happened::
+
+    entry_published: entry, version, user
+    entry_retired: entry, user, reason
+    entry_reinstated: entry, user
+    entry_deleted: manual, entry_id, slug, title, user
+    edition_released: edition, user
+"""
+
+from django.db import transaction
+from django.dispatch import Signal
+
+entry_published = Signal()
+entry_retired = Signal()
+entry_reinstated = Signal()
+entry_deleted = Signal()
+edition_released = Signal()
+
+
+def announce(signal: Signal, sender, **kwargs) -> None:
+    """Send ``signal`` when the current transaction commits (at once outside a transaction)."""
+    transaction.on_commit(lambda: signal.send(sender=sender, **kwargs))

@@ -1,0 +1,34 @@
+"""Every change of state goes through a function here, so the views, the admin and the commands behave alike.
+
+Laid out by concern: ``entries`` (the workflow of one entry), ``manuals`` (manuals, sections, arranging) and
+``editions``. Import them from ``policies.services``.
+"""
+
+from .common import EditConflict, TransitionError, manual_link_map
+from .editions import edition_draft_notes, edition_release, edition_suggest_label
+from .entries import (
+    ENTRY_CONTENT_FIELDS,
+    PLACEMENT_FIELDS,
+    VERSION_FIELDS,
+    entry_approve,
+    entry_broken_links,
+    entry_changes_since,
+    entry_delete_draft,
+    entry_move,
+    entry_reinstate,
+    entry_request_changes,
+    entry_restore,
+    entry_retire,
+    entry_save_draft,
+    entry_submit,
+    normalise_entry_data,
+)
+from .manuals import entries_reorder, manual_save, section_save, sections_reorder
+
+__all__ = [
+    "ENTRY_CONTENT_FIELDS", "EditConflict", "PLACEMENT_FIELDS", "TransitionError", "VERSION_FIELDS",
+    "edition_draft_notes", "edition_release", "edition_suggest_label", "entries_reorder", "entry_approve",
+    "entry_broken_links", "entry_changes_since", "entry_delete_draft", "entry_move", "entry_reinstate",
+    "entry_request_changes", "entry_restore", "entry_retire", "entry_save_draft", "entry_submit", "manual_link_map",
+    "manual_save", "normalise_entry_data", "section_save", "sections_reorder",
+]  # fmt: skip
