@@ -693,19 +693,25 @@ def tip_lines(manual: Manual) -> list[str]:
     return lines
 
 
-def login_lines(*, created: list[str] | None = None) -> list[str]:
-    """The demo logins. Users the demo did not just create may have changed their password since."""
+def login_lines(*, created: list[str] = ()) -> list[str]:
+    """The demo logins. Users the demo did not just create keep their password, which may have changed."""
     existing = set(
         get_user_model()
         .objects.filter(username__in=[u.username for u in DEMO_USERS])
         .values_list("username", flat=True)
     )
-    lines = ["Demo logins (local use only):"]
+    kept = [u.username for u in DEMO_USERS if u.username in existing and u.username not in created]
+    if created and kept:
+        lines = ["Demo logins (local use only; users that existed already keep their password):"]
+    elif kept:
+        lines = ["Demo logins (local use only; passwords as the demo set them, unless changed since):"]
+    else:
+        lines = ["Demo logins (local use only):"]
     for demo in DEMO_USERS:
         who = f"{demo.name}, {demo.role}" if demo.name else demo.role
         if demo.username not in existing:
             who += "  (no such user: reset_demo creates it)"
-        elif created is not None and demo.username not in created:
-            who += "  (existed already; password left unchanged)"
+        elif created and demo.username in kept:
+            who += "  (existed already)"
         lines.append(f"  {demo.username:<8} {demo.password:<18} {who}")
     return lines
