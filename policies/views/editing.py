@@ -53,9 +53,10 @@ def entry_create(request: HttpRequest, manual: str) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Draft saved. Readers will not see it until it is approved.")
-            if request.POST.get("action") == "submit":
-                _submit(request, entry, form.cleaned_data["submission_note"])
+            if request.POST.get("action") != "submit":
+                messages.success(request, "Draft saved. Readers will not see it until it is approved.")
+            elif not _submit(request, entry, form.cleaned_data["submission_note"]):
+                messages.info(request, "The draft is saved; correct it and submit again.")
             return redirect(_edit_url(entry))
     return render(request, "policies/entry_form.html", {"manual": manual_obj, "form": form, "entry": None})
 

@@ -39,9 +39,10 @@ def test_write_review_request_changes_approve_and_read(live_server, sign_in, bob
     editor.get_by_label("Email", exact=True).check()
     editor.get_by_label("Text", exact=True).fill("Wait **5 working days**, then send a replacement.")
     expect(editor.locator("#preview strong")).to_have_text("5 working days")
+    editor.get_by_label("Note for the reviewer").fill("A new procedure: we had no rule for lost parcels.")
     editor.get_by_role("button", name="Submit for review").click()
     expect(editor).to_have_url(base + "/lost-parcels/edit/")
-    expect(editor.get_by_text("Draft saved and sent for review.")).to_be_visible()
+    expect(editor.get_by_text("Sent for review. A manager will approve it or ask for changes.")).to_be_visible()
     expect(editor.locator(".statusbar .chip")).to_have_text("In review")
     expect(editor.get_by_text("Never published: readers cannot see it yet.")).to_be_visible()
 
@@ -50,8 +51,13 @@ def test_write_review_request_changes_approve_and_read(live_server, sign_in, bob
     manager.goto(base + "/review/")
     queue_item = manager.locator(".queue li", has_text="Lost parcels")
     expect(queue_item).to_contain_text("submitted by bob")
+    expect(queue_item).to_contain_text("A new procedure: we had no rule for lost parcels.")
     queue_item.get_by_role("link", name="Review").click()
-    expect(manager).to_have_url(base + "/lost-parcels/edit/")
+    # Reviewing is its own screen: the text as readers will see it, the author's note, the decision beside it.
+    expect(manager).to_have_url(base + "/lost-parcels/review/")
+    expect(manager.locator(".author-note")).to_contain_text("we had no rule for lost parcels")
+    expect(manager.locator(".rendered-diff strong")).to_have_text("5 working days")
+    expect(manager.locator("textarea")).to_have_count(2)  # the approval summary and the request, no editor
     manager.get_by_label("What needs to change").fill("Say how the customer is told about the replacement.")
     manager.get_by_role("button", name="Request changes").click()
     expect(manager).to_have_url(base + "/review/")
@@ -61,7 +67,7 @@ def test_write_review_request_changes_approve_and_read(live_server, sign_in, bob
     # The editor sees the comment, revises the text and submits again.
     editor.reload()
     expect(editor.locator(".review-comment")).to_contain_text("Say how the customer is told about the replacement.")
-    expect(editor.locator(".statusbar")).to_contain_text("Changes requested.")
+    expect(editor.locator(".statusbar")).to_contain_text("Changes requested by alice.")
     editor.get_by_label("Text", exact=True).fill(
         "Wait **5 working days**, then send a replacement and email the customer its tracking number."
     )
@@ -74,7 +80,7 @@ def test_write_review_request_changes_approve_and_read(live_server, sign_in, bob
     # The manager approves and publishes; the live entry page opens.
     manager.goto(base + "/review/")
     manager.locator(".queue li", has_text="Lost parcels").get_by_role("link", name="Review").click()
-    expect(manager.locator("#preview")).to_contain_text("tracking number")
+    expect(manager.locator(".rendered-diff")).to_contain_text("tracking number")
     manager.get_by_label("What changed and why").fill("New procedure for parcels that never arrive.")
     manager.get_by_role("button", name="Approve and publish").click()
     expect(manager).to_have_url(base + "/lost-parcels/")
@@ -191,8 +197,12 @@ def _demo_manual():
               "summary": "How to help a customer whose order is late or has gone missing."},
     )  # fmt: skip
     services.entry_submit(entry=showcase, user=editor)
-    services.entry_approve(entry=showcase, reviewed_lock_version=shown(showcase), user=manager, change_summary="New procedure for late deliveries.")
-    services.edition_release(manual=manual, user=manager, label="2026.1", release_notes="First edition.")
+    services.entry_approve(
+        entry=showcase, user=manager, change_summary="New procedure for late deliveries.",
+        reviewed_lock_version=shown(showcase),
+    )  # fmt: skip
+    label = services.edition_suggest_label(manual)
+    services.edition_release(manual=manual, user=manager, label=label, release_notes="Late deliveries procedure.")
     feedback = Entry.objects.get(manual=manual, slug="customer-feedback")
     feedback = services.entry_save_draft(
         entry=feedback, manual=manual, user=editor, data={"summary": feedback.summary + " Updated survey wording."}
@@ -252,6 +262,8 @@ def test_screenshots_of_the_main_screens(live_server, sign_in, open_context):
 
     manager = sign_in("manager", "demo-manager-2026")
     shot(manager, "review-queue.png", base + "/review/", "Awaiting review", "changes requested")
+    shot(manager, "review.png", base + "/phone-protocol/review/", "Phone protocol", "Approve and publish")
+    expect(manager.locator(".rendered-diff ins").first).to_contain_text("Busy periods")
     shot(manager, "history.png", base + "/refund-policy/history/", "Refund and reimbursement policy")
     expect(manager.locator(".timeline .event-version")).to_have_count(2)
     expect(manager.get_by_text("Version 2 published")).to_be_visible()
