@@ -1,4 +1,6 @@
-"""The manual in a browser: the contents drawer on a phone."""
+"""The manual in a browser: the contents drawer on a phone and PDF downloads."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -78,3 +80,13 @@ def test_on_a_phone_the_contents_drawer_scrolls_on_its_own(live_server, sign_in,
         _swipe_up(page, 150, 780)
     onboarding.tap()
     expect(page).to_have_url(f"{live_server.url}/manuals/service/onboarding/")
+
+
+def test_the_pdf_link_downloads_the_pdf_rather_than_opening_it(live_server, sign_in, carol, make_entry):
+    make_entry()
+    page = sign_in("carol")
+    page.goto(f"{live_server.url}/manuals/service/refund-policy/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert re.fullmatch(r"customer-service-manual-\d{4}-\d{2}-\d{2}\.pdf", download.value.suggested_filename)
+    expect(page).to_have_url(f"{live_server.url}/manuals/service/refund-policy/")  # the reader stays put
