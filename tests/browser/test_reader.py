@@ -1,4 +1,5 @@
-"""The manual in a browser: the contents drawer on a phone and PDF downloads."""
+"""The manual in a browser: the contents drawer on a phone, PDF downloads, and the address suggested
+from a title."""
 
 import re
 
@@ -90,3 +91,24 @@ def test_the_pdf_link_downloads_the_pdf_rather_than_opening_it(live_server, sign
         page.get_by_role("link", name="Download PDF").click()
     assert re.fullmatch(r"customer-service-manual-\d{4}-\d{2}-\d{2}\.pdf", download.value.suggested_filename)
     expect(page).to_have_url(f"{live_server.url}/manuals/service/refund-policy/")  # the reader stays put
+
+
+def test_a_new_entry_gets_a_web_address_from_its_title(live_server, sign_in, bob, section):
+    page = sign_in("bob")
+    page.goto(f"{live_server.url}/manuals/service/new/")
+    title, slug = page.get_by_label("Title"), page.get_by_label("Slug")
+    title.press_sequentially("Returns & exchanges: Über-fast refunds")
+    expect(slug).to_have_value("returns-exchanges-uber-fast-refunds")
+
+    # Once the person types their own address, the title no longer changes it.
+    slug.fill("fast-refunds")
+    title.press_sequentially(" today")
+    expect(slug).to_have_value("fast-refunds")
+
+
+def test_editing_a_title_leaves_the_existing_address_alone(live_server, sign_in, make_entry):
+    make_entry("refund-policy")
+    page = sign_in("bob")
+    page.goto(f"{live_server.url}/manuals/service/refund-policy/edit/")
+    page.get_by_label("Title").press_sequentially(" for online orders")
+    expect(page.get_by_label("Slug")).to_have_value("refund-policy")
