@@ -1,10 +1,23 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the icon in the static files. The
+    URL is worked out per request because in production it carries the file's hash from the static manifest."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.svg")
+
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="policies:manual_list", permanent=False)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconView.as_view()),
     path("manuals/", include("policies.urls")),
 ]

@@ -1,6 +1,8 @@
-"""Small things people notice: empty lists, PDF downloads."""
+"""Small things people notice: empty lists, PDF downloads, the icon."""
 
 import re
+
+from django.contrib.staticfiles import finders
 
 from policies import pdfs, services
 from policies.models import StoredPDF
@@ -72,3 +74,14 @@ def test_a_big_manual_still_shows_progress_first_and_then_downloads(client, caro
     download = re.search(r'href="([^"]+/download/)" download>Download the PDF</a>', page).group(1)
     pdf = client.get(download)
     assert pdf["Content-Disposition"].startswith('attachment; filename="customer-service-manual-')
+
+
+# The icon
+
+
+def test_pages_link_the_icon_and_favicon_ico_redirects_to_it(client, db):
+    assert finders.find("favicon.svg")
+    html = client.get("/accounts/login/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/favicon.svg"
