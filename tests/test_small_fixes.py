@@ -1,11 +1,18 @@
-"""Small things people notice: empty lists, PDF downloads, the icon."""
+"""Small things people notice: empty lists, PDF downloads, the icon, the port."""
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
+import pytest
 from django.contrib.staticfiles import finders
 
 from policies import pdfs, services
 from policies.models import StoredPDF
+
+ROOT = Path(__file__).resolve().parents[1]
+
 
 # Empty lists say so in a sentence, not as item "1." of a numbered list.
 
@@ -85,3 +92,16 @@ def test_pages_link_the_icon_and_favicon_ico_redirects_to_it(client, db):
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"] == "/static/favicon.svg"
+
+
+# make run PORT=...
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_serves_on_the_port_it_is_given():
+    def dry_run(*args):
+        return subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True).stdout
+
+    assert "runserver 127.0.0.1:8100" in dry_run("PORT=8100")
+    assert "http://127.0.0.1:8100" in dry_run("PORT=8100")
+    assert "runserver 127.0.0.1:8000" in dry_run()
