@@ -153,6 +153,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "policies:manual_list"
 LOGOUT_REDIRECT_URL = "login"
 
+# Email carries password resets. In development the console backend prints each message where `runserver` runs;
+# production names a backend (SMTP by default, configured with DJANGO_EMAIL_HOST and friends) and a sender.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+    EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", "")
+    if not EMAIL_FILE_PATH:
+        raise ImproperlyConfigured("DJANGO_EMAIL_FILE_PATH must name a folder for the file email backend")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Policy Manual <webmaster@localhost>")
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}

@@ -1,12 +1,16 @@
-"""Small things people notice: empty lists, PDF downloads, the icon, the port."""
+"""Small things people notice: empty lists, PDF downloads, the icon, the port, password resets."""
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
+from django.core import mail
 
 from policies import pdfs, services
 from policies.models import StoredPDF
@@ -105,3 +109,75 @@ def test_make_run_serves_on_the_port_it_is_given():
     assert "runserver 127.0.0.1:8100" in dry_run("PORT=8100")
     assert "http://127.0.0.1:8100" in dry_run("PORT=8100")
     assert "runserver 127.0.0.1:8000" in dry_run()
+
+
+# Password resets
+
+
+@pytest.fixture
+def dave(db):
+    """An agent who forgot their password."""
+    return User.objects.create_user(username="dave", email="dave@example.com", password="old-password-1")
+
+
+def test_the_login_page_links_to_the_password_reset_form(client, db):
+    html = client.get("/accounts/login/").content.decode()
+    assert '<a href="/accounts/password_reset/">Forgot your password?</a>' in html
+    form = client.get("/accounts/password_reset/").content.decode()
+    assert "Reset your password" in form and 'name="email"' in form
+
+
+def test_a_password_reset_emails_a_link_that_sets_a_new_password(client, dave):
+    response = client.post("/accounts/password_reset/", {"email": "dave@example.com"}, follow=True)
+    assert "Check your email" in response.content.decode()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["dave@example.com"]
+    assert message.subject == "Reset your Policy Manual password"
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    assert "Hello dave" in message.body
+
+    form = client.get(link, follow=True)
+    assert "Choose a new password" in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-fresh-start-2026", "new_password2": "a-fresh-start-2026"},
+        follow=True,
+    )
+    assert "Password changed" in done.content.decode()
+    assert client.login(username="dave", password="a-fresh-start-2026")
+    assert "This link no longer works" in client.get(link, follow=True).content.decode()
+
+
+def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, dave):
+    response = client.post("/accounts/password_reset/", {"email": "nobody@example.com"}, follow=True)
+    assert "Check your email" in response.content.decode()
+    assert mail.outbox == []
+
+
+def _settings_in_a_fresh_process(**env) -> subprocess.CompletedProcess:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.EMAIL_BACKEND); print(settings.DEFAULT_FROM_EMAIL)"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_EMAIL")}
+    environ |= {"DJANGO_SETTINGS_MODULE": "policymanual.settings", **env}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True)
+
+
+def test_email_settings_come_from_the_environment():
+    default = _settings_in_a_fresh_process(DJANGO_DEBUG="1")
+    assert default.stdout.splitlines()[0] == "django.core.mail.backends.console.EmailBackend"
+    chosen = _settings_in_a_fresh_process(
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        DJANGO_EMAIL_FILE_PATH="/tmp/mail",
+        DJANGO_DEFAULT_FROM_EMAIL="Service desk <desk@example.com>",
+    )
+    assert chosen.stdout.splitlines() == [
+        "django.core.mail.backends.filebased.EmailBackend",
+        "Service desk <desk@example.com>",
+    ]
+    missing_folder = _settings_in_a_fresh_process(
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend"
+    )
+    assert missing_folder.returncode != 0 and "DJANGO_EMAIL_FILE_PATH" in missing_folder.stderr

@@ -1,5 +1,5 @@
-"""The manual in a browser: the contents drawer on a phone, PDF downloads, and the address suggested
-from a title."""
+"""The manual in a browser: the contents drawer on a phone, PDF downloads, and small touches around signing in
+and filling in forms."""
 
 import re
 
@@ -112,3 +112,16 @@ def test_editing_a_title_leaves_the_existing_address_alone(live_server, sign_in,
     page.goto(f"{live_server.url}/manuals/service/refund-policy/edit/")
     page.get_by_label("Title").press_sequentially(" for online orders")
     expect(page.get_by_label("Slug")).to_have_value("refund-policy")
+
+
+def test_a_forgotten_password_is_one_link_away_from_the_login_page(live_server, open_context, carol):
+    page = open_context().new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page).to_have_url(live_server.url + "/accounts/password_reset/")
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
+    page.get_by_label("Email address").fill("carol@example.com")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    page.get_by_role("link", name="Back to sign in").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
