@@ -41,7 +41,7 @@ def can_release_edition(user) -> bool:
 
 def can_import(user, *, publish: bool) -> bool:
     """Import a manual from files; publishing straight from files bypasses review, so it needs an approver."""
-    return can_manage(user) and (not publish or can_approve(user))
+    return can_manage(user) and can_edit(user) and (not publish or can_approve(user))
 
 
 def can_delete_draft(user, entry) -> bool:

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from policies import selectors, services
 from policies.importexport import manual_import, read_manual_folder
-from policies.models import Entry, EntryStatus, EntryVersion, Manual, Section
+from policies.models import Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
 from policies.rendering.markdown import resolve_entry_links
 
 DEMO = Path(django_settings.BASE_DIR) / "policies" / "demo" / "manual"
@@ -154,6 +153,8 @@ def windows_copy(root: Path, dest: Path) -> Path:
 
 def wipe_manuals() -> None:
     """Empty the database of manuals and their history, as a fresh install would be."""
+    for model in (StoredPDF, Edition):
+        model.objects.all().delete()
     Entry.objects.update(live_version=None)
     for model in (EntryVersion, Entry, Section, Manual):
         model.objects.all().delete()
@@ -713,49 +714,3 @@ def test_the_demo_folder_reads_cleanly_and_is_the_size_of_a_real_manual():
     assert {c for e in plan.entries for c in e.channels} == {
         "in-person", "phone", "video", "written", "email", "chat", "social",
     }  # fmt: skip
-
-
-def test_load_demo_refuses_to_run_without_debug(db, settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError, match=r"DEBUG is off"):
-        call_command("load_demo", stdout=io.StringIO())
-    assert not User.objects.filter(username="admin").exists()
-
-
-def test_load_demo_loads_users_history_and_a_draft_in_review(db, settings):
-    settings.DEBUG = True
-
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-
-    for username, group in (("manager", "Managers"), ("editor", "Editors"), ("agent", "Agents")):
-        user = User.objects.get(username=username)
-        assert user.check_password(f"demo-{username}-2026")
-        assert user.groups.filter(name=group).exists()
-    assert User.objects.get(username="admin").is_superuser
-    assert "demo-manager-2026" in out.getvalue()
-
-    manual = Manual.objects.get(slug="northwind")
-    assert Entry.objects.live().filter(manual=manual).count() == len(read_manual_folder(DEMO).entries)
-    refund = Entry.objects.get(manual=manual, slug="refund-policy")
-    assert [v.number for v in refund.versions.all()] == [2, 1]
-    assert "holiday" in refund.live_version.change_summary.lower()
-    assert refund.live_version.author.username == "editor"
-    in_review = Entry.objects.filter(manual=manual, status=EntryStatus.IN_REVIEW)
-    assert [(e.slug, e.submitted_by.username) for e in in_review] == [("phone-protocol", "editor")]
-    assert in_review[0].live_version.number == 1
-
-
-def test_load_demo_twice_changes_nothing(db, settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
-    before = db_state()
-    users = list(User.objects.order_by("pk").values_list("username", "password"))
-
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-
-    assert db_state() == before
-    assert list(User.objects.order_by("pk").values_list("username", "password")) == users
-    assert "already loaded and up to date" in out.getvalue()

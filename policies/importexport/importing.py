@@ -14,7 +14,7 @@ from django.db import transaction
 
 from .. import services
 from ..models import Entry, EntryStatus, Manual, Section
-from ..permissions import can_approve, can_edit, can_manage
+from ..permissions import can_edit, can_import, can_manage
 from ..rendering.markdown import render_markdown
 from .folder import EntryPlan, ManualImportError, ManualPlan, Problem, read_manual_folder
 
@@ -88,14 +88,14 @@ class ImportReport:
 
 
 def import_permission_problem(user, *, publish: bool) -> str | None:
-    """Why ``user`` may not run an import, or None if they may."""
+    """Why ``user`` may not run an import, or None if they may (``permissions.can_import`` decides)."""
+    if can_import(user, publish=publish):
+        return None
     if not can_manage(user):
         return "importing needs permission to manage manuals and sections (a manager or an administrator)"
     if not can_edit(user):
         return "importing needs permission to edit entries"
-    if publish and not can_approve(user):
-        return "--publish needs permission to approve and publish entries"
-    return None
+    return "--publish needs permission to approve and publish entries"
 
 
 def manual_import(*, path: str | Path, publish: bool, user, source: str = "", dry_run: bool = False) -> ImportReport:
