@@ -28,7 +28,7 @@ class EntryForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     submission_note = forms.CharField(
         label="Note for the reviewer",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "short"}),
         max_length=2000,
         required=False,
         help_text="What changed and why. It is shown to the reviewer and suggested as the change summary.",
@@ -72,7 +72,7 @@ class ApproveForm(forms.Form):
     # The working copy the reviewer was shown: approval is refused if the text changed since.
     reviewed_lock_version = forms.IntegerField(widget=forms.HiddenInput)
     change_summary = forms.CharField(
-        label="What changed and why", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label="What changed and why", widget=forms.Textarea(attrs={"rows": 3, "class": "short"}), max_length=2000
     )
     is_material = forms.BooleanField(
         label="Material change (readers must acknowledge it again)", required=False, initial=True
