@@ -13,7 +13,7 @@ from .. import pdfs, selectors, services
 from ..diffing import word_diff
 from ..models import PDFKind
 from ..models.edition import validate_edition_label
-from ..permissions import require
+from ..permissions import can_release_edition, require
 from ..rendering import document
 from .reading import bad_request, pdf_response, render_entry
 
@@ -44,7 +44,7 @@ def edition_list(request: HttpRequest, manual: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edition_release(request: HttpRequest, manual: str) -> HttpResponse:
-    require(request.user.has_perm("policies.release_edition"), "Only managers can release editions.")
+    require(can_release_edition(request.user), "Only managers can release editions.")
     manual_obj = selectors.manual_get(manual)
     if request.method == "POST":
         form = ReleaseForm(request.POST)
