@@ -9,7 +9,8 @@ import re
 
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 # Two or more spaces before a line that goes on are Markdown's hard line break: kept, as exactly two.
-_HARD_BREAK = re.compile(r"(?<=\S) {2,}$(?=\n[^\n])", re.MULTILINE)
+# Not before a line that starts a block of its own (a list item, a heading, a quote), where there is no break.
+_HARD_BREAK = re.compile(r"(?<=\S) {2,}$(?=\n(?![ \t]*(?:[-*+>#]|\d+[.)])[ \t])[^\n])", re.MULTILINE)
 _BREAK_MARK = "\ue010"
 
 

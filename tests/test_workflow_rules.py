@@ -146,11 +146,6 @@ def test_an_entry_already_in_review_cannot_be_submitted_again(in_review, bob):
     assert stored(in_review) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="entry_submit checks the status before the unpublished changes, so a published entry with nothing new "
-    "is refused as 'not_a_draft' and 'nothing_to_submit' is never given",
-)
 def test_submitting_a_published_entry_with_no_changes_says_there_is_nothing_to_submit(make_entry, bob):
     entry = make_entry()
     before = stored(entry)
@@ -269,11 +264,6 @@ def test_saving_the_same_text_with_crlf_and_trailing_spaces_changes_nothing(make
     assert Entry.objects.get(pk=entry.pk).status == EntryStatus.PUBLISHED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalise_text keeps two trailing spaces before any non-empty line, also before a new list item, "
-    "where Markdown makes no line break",
-)
 def test_trailing_spaces_after_a_list_item_are_no_change(make_entry, bob):
     entry = make_entry(body="Bring:\n\n- the receipt\n- the card")
     before = stored(entry)
@@ -401,11 +391,6 @@ def test_renaming_an_entry_in_the_editor_leaves_a_redirect_from_its_old_address(
     assert "Refunds within" in client.get("/manuals/service/refunds/").content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="entry_save_draft removes an old address's redirect only when an existing entry is renamed to it, "
-    "not when a new entry is created with it",
-)
 def test_a_new_entry_taking_an_old_address_ends_its_redirect(client, make_entry, bob, alice, carol):
     moved = make_entry("refund-policy", title="Refund policy")
     edit(moved, bob, slug="refunds")

@@ -104,6 +104,7 @@ def entry_save_draft(
             setattr(entry, field, value)
         entry.body_html = render_markdown(entry.body, link_map=manual_link_map(manual))
         save_with_history(entry, user=user, reason=reason or "Created as a draft")
+        EntryRedirect.objects.filter(manual=manual, old_slug=entry.slug).delete()  # the address is its own now
         return entry
 
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
@@ -174,10 +175,10 @@ def entry_submit(*, entry: Entry, user, summary: str = "", reason: str = "") -> 
     require(can_edit(user), "Only editors and managers can submit entries.")
     entry = Entry.objects.select_for_update().select_related("manual").get(pk=entry.pk)
     _ensure_editable(entry)
-    if entry.status != EntryStatus.DRAFT:
-        raise TransitionError("Only a draft can be submitted for review.", code="not_a_draft")
     if not entry.has_unpublished_changes:
         raise TransitionError("There are no unpublished changes to submit.", code="nothing_to_submit")
+    if entry.status != EntryStatus.DRAFT:
+        raise TransitionError("Only a draft can be submitted for review.", code="not_a_draft")
     broken = entry_broken_links(entry)
     if broken:
         names = ", ".join(f"“{slug}”" for slug in broken)

@@ -256,7 +256,7 @@ def entry_retire(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     """Retiring asks for a reason and a confirmation on a page of its own."""
     require(can_retire(request.user), "Only managers can retire entries.")
     entry_obj = _editor_entry(request, manual, entry)
-    form = RetireForm(request.POST or None)
+    form = RetireForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_retire(entry=entry_obj, user=request.user, reason=form.cleaned_data["reason"])
@@ -296,7 +296,7 @@ def entry_delete(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     """Delete a draft that was never published, after a confirmation."""
     entry_obj = _editor_entry(request, manual, entry)
     require(can_delete_draft(request.user, entry_obj), "Only the draft's author or a manager can delete it.")
-    form = DeleteDraftForm(request.POST or None)
+    form = DeleteDraftForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_delete_draft(entry=entry_obj, user=request.user)
