@@ -30,6 +30,7 @@ urlpatterns = [
     path("<slug:manual>/sections/<slug:section>/", views.section_edit, name="section_edit"),
     path("<slug:manual>/<slug:entry>/", views.entry_detail, name="entry_detail"),
     path("<slug:manual>/<slug:entry>/edit/", views.entry_edit, name="entry_edit"),
+    path("<slug:manual>/<slug:entry>/acknowledge/", views.entry_acknowledge, name="entry_acknowledge"),
     path("<slug:manual>/<slug:entry>/history/", views.entry_history, name="entry_history"),
     path("<slug:manual>/<slug:entry>/diff/", views.entry_diff, name="entry_diff"),
     path("<slug:manual>/<slug:entry>/submit/", views.entry_submit, name="entry_submit"),

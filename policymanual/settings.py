@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "people",
     "policies",
 ]
 

@@ -155,7 +155,7 @@ def wipe_manuals() -> None:
     """Empty the database of manuals and their history, as a fresh install would be."""
     for model in (StoredPDF, Edition):
         model.objects.all().delete()
-    Entry.objects.update(live_version=None)
+    Entry.objects.update(live_version=None, ack_version=None)
     for model in (EntryVersion, Entry, Section, Manual):
         model.objects.all().delete()
     for model in (EntryVersion, Entry, Section, Manual):

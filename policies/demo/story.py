@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 
 from policies import services
 from policies.importexport import ManualImportError, ManualPlan, manual_import_plan, read_manual_folder
-from policies.models import Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
+from policies.models import Acknowledgement, Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
 
 HERE = Path(__file__).resolve().parent
 DEMO_FOLDER = HERE / "manual"
@@ -631,7 +631,8 @@ def demo_delete(manual: Manual) -> DemoDeletion:
     Edition.objects.filter(manual=manual).delete()  # with their sections, entries and PDFs
     # Entries and versions point at each other (live_version, entry), both PROTECT. A plain update breaks the
     # cycle: it writes no history, and all of their history is deleted below anyway.
-    Entry.objects.filter(manual=manual).update(live_version=None)
+    Entry.objects.filter(manual=manual).update(live_version=None, ack_version=None)
+    Acknowledgement.objects.filter(entry__manual=manual).delete()
     EntryVersion.objects.filter(entry__manual=manual).delete()
     Entry.objects.filter(manual=manual).delete()
     Section.objects.filter(manual=manual).delete()
@@ -641,6 +642,7 @@ def demo_delete(manual: Manual) -> DemoDeletion:
     # Deleting recorded a history row per object; these go with the rest of the history.
     history = [
         EntryVersion.history.model.objects.filter(entry_id__in=entry_ids),
+        Acknowledgement.history.model.objects.filter(entry_id__in=entry_ids),
         HistoricalEntry.objects.filter(manual_id=manual_id),
         Section.history.model.objects.filter(manual_id=manual_id),
         Edition.history.model.objects.filter(manual_id=manual_id),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import reprlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -116,6 +116,7 @@ class EntryPlan:
     summary: str
     effective_date: date | None
     body: str
+    audience: list[str] = field(default_factory=list)  # team slugs; empty means everyone
 
     def data(self, sections: dict[str, Section]) -> dict:
         """The entry's fields as the services take them."""
@@ -129,6 +130,7 @@ class EntryPlan:
             "order": self.order,
             "owner": self.owner,
             "channels": list(self.channels),
+            "audience": sorted(self.audience),
             "review_every_months": self.review_every_months,
             "effective_date": self.effective_date,
         }

@@ -1,8 +1,10 @@
+from .acknowledgement import Acknowledgement, AckSource
 from .edition import Edition, EditionEntry, EditionSection, PDFKind, PDFStatus, StoredPDF
 from .entry import Channel, Entry, EntryKind, EntryRedirect, EntryStatus, EntryVersion
 from .manual import Manual, Section
 
 __all__ = [
+    "AckSource", "Acknowledgement",
     "Channel", "Edition", "EditionEntry", "EditionSection", "Entry", "EntryKind", "EntryRedirect", "EntryStatus",
     "EntryVersion", "Manual", "PDFKind", "PDFStatus", "Section", "StoredPDF",
 ]  # fmt: skip

@@ -52,6 +52,13 @@ def validate_channels(value):
         raise ValidationError("A channel is listed twice.")
 
 
+def validate_audience(value):
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("The audience must be a list of team slugs.")
+    if len(set(value)) != len(value):
+        raise ValidationError("A team is listed twice in the audience.")
+
+
 def channel_labels(values) -> list[str]:
     labels = dict(Channel.choices)
     return [labels.get(v, v) for v in values]
@@ -68,7 +75,7 @@ class EntryStatus(models.TextChoices):
 # the HTML rendered from ``body``), restoring an old version copies them back, and conflicts and diffs compare
 # them. Structured parts versioned with an entry later (channel scripts, targets, questions) join here.
 EDITABLE_FIELDS = (
-    "kind", "title", "slug", "summary", "body", "section", "order", "owner", "channels",
+    "kind", "title", "slug", "summary", "body", "section", "order", "owner", "channels", "audience",
     "review_every_months", "effective_date",
 )  # fmt: skip
 VERSIONED_FIELDS = (*EDITABLE_FIELDS, "body_html")
@@ -97,11 +104,16 @@ class Entry(models.Model):
     order = models.PositiveIntegerField(default=0)
     owner = models.CharField(max_length=200, blank=True, help_text="Who answers for this entry (a person or team)")
     channels = models.JSONField(default=list, blank=True, validators=[validate_channels])
+    # The teams (by slug) the entry applies to; empty means everyone.
+    audience = models.JSONField(default=list, blank=True, validators=[validate_audience])
     review_every_months = models.PositiveSmallIntegerField(default=12)
     effective_date = models.DateField(null=True, blank=True)
 
     status = models.CharField(max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     live_version = models.ForeignKey("EntryVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The version its audience must have acknowledged (or a later one): the newest material change. A minor fix
+    # leaves it where it was, so earlier acknowledgements carry forward.
+    ack_version = models.ForeignKey("EntryVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     has_unpublished_changes = models.BooleanField(default=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
     last_published_at = models.DateTimeField(null=True, blank=True)
@@ -188,6 +200,7 @@ class EntryVersion(models.Model):
     order = models.PositiveIntegerField(default=0)
     owner = models.CharField(max_length=200, blank=True)
     channels = models.JSONField(default=list, blank=True)
+    audience = models.JSONField(default=list, blank=True)
     review_every_months = models.PositiveSmallIntegerField(default=12)
     effective_date = models.DateField(null=True, blank=True)
     author = models.ForeignKey(

@@ -18,6 +18,11 @@ class Manual(models.Model):
         default=True,
         help_text="A draft must be approved by someone other than its last author.",
     )
+    ack_days = models.PositiveSmallIntegerField(
+        "days to acknowledge",
+        default=14,
+        help_text="How long people have to acknowledge a new entry or a material change before it is overdue.",
+    )
     # Bumped whenever anything a reader sees changes, so caches and stored PDFs know they are stale.
     content_changed_at = models.DateTimeField(auto_now_add=True)
     created_at = models.DateTimeField(auto_now_add=True)

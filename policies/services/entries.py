@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from people.selectors import unknown_team_slugs
+
 from .. import events
 from ..models import Entry, EntryRedirect, EntryStatus, EntryVersion, Manual, Section
 from ..models.entry import EDITABLE_FIELDS, PLACEMENT_FIELDS
@@ -44,7 +46,15 @@ def normalise_entry_data(data: dict) -> dict:
             clean[field] = " ".join(clean[field].split())
     if "channels" in clean:
         clean["channels"] = list(clean["channels"] or [])
+    if "audience" in clean:
+        clean["audience"] = sorted(set(clean["audience"] or []))
     return clean
+
+
+def _check_audience(audience: list[str]) -> None:
+    unknown = unknown_team_slugs(audience)
+    if unknown:
+        raise ValidationError({"audience": f"No team is called {', '.join(unknown)}."})
 
 
 def _check_slug(manual: Manual, slug: str, entry: Entry | None) -> None:
@@ -63,7 +73,7 @@ def _diff(entry: Entry, data: dict) -> dict[str, tuple[object, object]]:
     changes = {}
     for field, value in data.items():
         current = getattr(entry, field)
-        if field == "channels":
+        if field in ("channels", "audience"):
             current = list(current or [])
         if current != value:
             changes[field] = (current, value)
@@ -96,6 +106,8 @@ def entry_save_draft(
     if unknown:
         raise ValueError(f"Not an entry field: {', '.join(sorted(unknown))}")
     data = normalise_entry_data(data)
+    if data.get("audience"):
+        _check_audience(data["audience"])
     if entry is None:
         if "slug" in data:
             _check_slug(manual, data["slug"], None)
@@ -272,6 +284,8 @@ def entry_approve(
     version._change_reason = change_summary
     version.save()
     entry.live_version = version
+    if is_material or entry.ack_version_id is None:
+        entry.ack_version = version  # its audience is asked again; a minor fix carries acknowledgements forward
     entry.status = EntryStatus.PUBLISHED
     entry.has_unpublished_changes = False
     entry.first_published_at = entry.first_published_at or now

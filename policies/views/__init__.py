@@ -25,9 +25,20 @@ from .editions import (
     onboarding,
 )
 from .organise import manual_create, manual_organise, manual_settings, section_edit
-from .reading import entry_detail, manual_home, manual_list, manual_pdf, manual_print, pdf_download, pdf_status, search
+from .reading import (
+    entry_acknowledge,
+    entry_detail,
+    manual_home,
+    manual_list,
+    manual_pdf,
+    manual_print,
+    pdf_download,
+    pdf_status,
+    search,
+)
 
 __all__ = [
+    "entry_acknowledge",
     "edition_detail", "edition_entry", "edition_list", "edition_pdf", "edition_print", "edition_release",
     "entry_approve", "entry_create", "entry_delete", "entry_detail", "entry_diff", "entry_edit", "entry_history",
     "entry_reinstate", "entry_request_changes", "entry_restore", "entry_retire", "entry_review", "entry_submit",

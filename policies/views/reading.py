@@ -7,6 +7,7 @@ as it stood at that time, with a banner saying so.
 import re
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from .. import pdfs, selectors
+from .. import acknowledgements, pdfs, selectors
+from ..diffing import word_diff
 from ..models import PDFKind, PDFStatus, StoredPDF
 from ..permissions import can_open_pdf, require
 from ..rendering import document
@@ -87,13 +89,39 @@ def entry_detail(request: HttpRequest, manual, snapshot, entry: str) -> HttpResp
 
 
 def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version) -> HttpResponse:
-    """An entry page: the version's text with its links pointing at the pages of the same view."""
+    """An entry page: the version's text with its links pointing at the pages of the same view, and on the live
+    page, where the reader stands with acknowledging it (with the change since the version they acknowledged)."""
     version.html = resolve_entry_links(version.body_html, snapshot.page_urls())
+    ack = acknowledgements.entry_state(entry_obj, request.user) if entry_obj is not None else None
+    ack_diff = None
+    if ack is not None and ack.asked_again:
+        bodies = selectors.version_bodies([ack.acknowledged, version])
+        ack_diff = word_diff(bodies.get(ack.acknowledged.pk, ""), bodies.get(version.pk, ""))
     return render(
         request,
         "policies/entry_detail.html",
-        {"manual": manual, "snapshot": snapshot, "entry": entry_obj, "version": version},
-    )
+        {"manual": manual, "snapshot": snapshot, "entry": entry_obj, "version": version, "ack": ack,
+         "ack_diff": ack_diff},
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def entry_acknowledge(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
+    """"I have read this and will follow it", for the version on the page."""
+    manual_obj = selectors.manual_get(manual)
+    entry_obj, version = selectors.live_entry(manual_obj, entry)
+    shown = request.POST.get("version")
+    if shown and shown != str(version.number):
+        messages.error(request, "A newer version was published while you were reading. Read it, then acknowledge.")
+        return redirect(entry_obj.get_absolute_url())
+    try:
+        acknowledgements.entry_acknowledge(entry=entry_obj, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Thank you. You acknowledged version {version.number} of “{version.title}”.")
+    return redirect(entry_obj.get_absolute_url())
 
 
 @require_GET

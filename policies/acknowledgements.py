@@ -1,0 +1,160 @@
+"""Acknowledgement of the change, not the whole document.
+
+Each live entry asks its audience (the teams it names, or everyone) to acknowledge its ``ack_version``: the
+newest material change. Acknowledging that version or any later one counts, so a minor fix asks nobody again,
+and someone asked again is shown the word diff between the version they last acknowledged and the current one.
+A person has the manual's ``ack_days`` to do it, counted from the version's approval (or from the day they
+joined, if later); past that it is overdue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from people.selectors import user_team_slugs
+
+from .models import Acknowledgement, AckSource, Entry, EntryVersion, Manual
+from .permissions import can_read, require
+
+
+def applies_to(audience: list[str] | None, team_slugs: set[str]) -> bool:
+    """Whether an entry with ``audience`` applies to someone in the teams ``team_slugs``."""
+    return not audience or bool(team_slugs.intersection(audience))
+
+
+def due_date(*, asked_at: datetime, joined_at: datetime | None, days: int) -> date:
+    start = max(asked_at, joined_at) if joined_at else asked_at
+    return timezone.localdate(start) + timedelta(days=days)
+
+
+@dataclass
+class AckState:
+    """Where one person stands with one entry."""
+
+    entry: Entry
+    required: EntryVersion  # the version (or later) they must acknowledge
+    acknowledged: EntryVersion | None  # the newest version they acknowledged, if any
+    acknowledged_at: datetime | None
+    due: date
+
+    @property
+    def done(self) -> bool:
+        return self.acknowledged is not None and self.acknowledged.number >= self.required.number
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.due < timezone.localdate()
+
+    @property
+    def asked_again(self) -> bool:
+        """They acknowledged an earlier version, and a material change since asks them again."""
+        return self.acknowledged is not None and not self.done
+
+
+def _latest_acks(user, entry_ids) -> dict[int, Acknowledgement]:
+    latest: dict[int, Acknowledgement] = {}
+    for ack in (
+        Acknowledgement.objects.filter(user=user, entry_id__in=entry_ids)
+        .select_related("version")
+        .order_by("entry_id", "version__number")
+    ):
+        latest[ack.entry_id] = ack  # ordered by number: the last one wins
+    return latest
+
+
+def states_for(user, entries) -> list[AckState]:
+    """The acknowledgement state of ``user`` for each of ``entries`` that applies to them. One query.
+
+    ``entries`` must have ``ack_version`` and ``manual`` loaded (``select_related``).
+    """
+    teams = user_team_slugs(user)
+    applying = [e for e in entries if e.ack_version_id and applies_to(e.ack_version.audience, teams)]
+    latest = _latest_acks(user, [e.pk for e in applying])
+    states = []
+    for entry in applying:
+        ack = latest.get(entry.pk)
+        states.append(
+            AckState(
+                entry=entry,
+                required=entry.ack_version,
+                acknowledged=ack.version if ack else None,
+                acknowledged_at=ack.acknowledged_at if ack else None,
+                due=due_date(asked_at=entry.ack_version.approved_at, joined_at=user.date_joined,
+                             days=entry.manual.ack_days),
+            )  # fmt: skip
+        )
+    return states
+
+
+def entry_state(entry: Entry, user) -> AckState | None:
+    """Where ``user`` stands with one live entry, or None when it does not apply to them."""
+    if not entry.ack_version_id:
+        return None
+    states = states_for(user, [entry])
+    return states[0] if states else None
+
+
+def pending_for(user) -> list[AckState]:
+    """What awaits ``user``'s acknowledgement across every manual: newest material changes first. Two queries."""
+    entries = (
+        Entry.objects.live()
+        .filter(ack_version__isnull=False)
+        .select_related("ack_version", "manual", "live_version")
+        .defer("body", "body_html", "ack_version__body", "ack_version__body_html", "live_version__body",
+               "live_version__body_html")
+    )  # fmt: skip
+    states = [s for s in states_for(user, entries) if not s.done]
+    states.sort(key=lambda s: (s.required.approved_at, s.entry.pk), reverse=True)
+    return states
+
+
+@transaction.atomic
+def entry_acknowledge(*, entry: Entry, user, source: str = AckSource.ENTRY, at: datetime | None = None):
+    """Record that ``user`` has read the entry's live version and will follow it. Doing it twice changes nothing.
+
+    Refused for an entry that is not live or does not apply to them.
+    """
+    require(can_read(user), "Sign in to acknowledge.")
+    entry = Entry.objects.select_related("live_version", "ack_version").get(pk=entry.pk)
+    if not entry.is_live:
+        raise ValidationError("Only a published entry can be acknowledged.")
+    if not applies_to(entry.ack_version.audience if entry.ack_version else entry.live_version.audience,
+                      user_team_slugs(user)):  # fmt: skip
+        raise ValidationError("This entry does not apply to your teams, so there is nothing to acknowledge.")
+    existing = Acknowledgement.objects.filter(user=user, version=entry.live_version).first()
+    if existing:
+        return existing
+    ack = Acknowledgement(user=user, entry=entry, version=entry.live_version, source=source,
+                          acknowledged_at=at or timezone.now())  # fmt: skip
+    ack._history_user = user
+    ack._change_reason = f"Acknowledged version {entry.live_version.number}"
+    try:
+        with transaction.atomic():
+            ack.save()
+    except IntegrityError:  # a second click that raced the first
+        return Acknowledgement.objects.get(user=user, version=entry.live_version)
+    return ack
+
+
+def acknowledged_as_of(manual: Manual, when: datetime) -> dict[tuple[int, int], EntryVersion]:
+    """(user id, entry id) -> the newest version each person had acknowledged by ``when``. One query."""
+    result: dict[tuple[int, int], EntryVersion] = {}
+    for ack in (
+        Acknowledgement.objects.filter(entry__manual=manual, acknowledged_at__lte=when)
+        .select_related("version")
+        .only("user_id", "entry_id", "version__number", "version__id", "version__entry_id")
+        .order_by("version__number")
+    ):
+        result[(ack.user_id, ack.entry_id)] = ack.version
+    return result
+
+
+__all__ = [
+    "AckState", "acknowledged_as_of", "applies_to", "due_date", "entry_acknowledge", "entry_state", "pending_for",
+    "states_for",
+]  # fmt: skip
