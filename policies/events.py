@@ -7,6 +7,8 @@ notifications, the search index, stored PDFs.
 
 Receivers get ``sender`` (the model class) and keyword arguments named after what happened::
 
+    entry_submitted: entry, user            (a draft sent for review)
+    changes_requested: entry, user, comment (a reviewer sent it back)
     entry_published: entry, version, user
     entry_retired: entry, user, reason
     entry_reinstated: entry, user
@@ -17,6 +19,8 @@ Receivers get ``sender`` (the model class) and keyword arguments named after wha
 from django.db import transaction
 from django.dispatch import Signal
 
+entry_submitted = Signal()
+changes_requested = Signal()
 entry_published = Signal()
 entry_retired = Signal()
 entry_reinstated = Signal()

@@ -206,6 +206,7 @@ def entry_submit(*, entry: Entry, user, summary: str = "", reason: str = "") -> 
     entry.review_comment = ""
     entry.review_comment_by = None
     save_with_history(entry, user=user, reason=reason or "Submitted for review")
+    events.announce(events.entry_submitted, Entry, entry=entry, user=user)
     return entry
 
 
@@ -223,6 +224,7 @@ def entry_request_changes(*, entry: Entry, user, comment: str) -> Entry:
     entry.review_comment = comment
     entry.review_comment_by = user
     save_with_history(entry, user=user, reason=f"Changes requested: {comment}")
+    events.announce(events.changes_requested, Entry, entry=entry, user=user, comment=comment)
     return entry
 
 
