@@ -84,8 +84,9 @@ def states_for(user, entries) -> list[AckState]:
                 required=entry.ack_version,
                 acknowledged=ack.version if ack else None,
                 acknowledged_at=ack.acknowledged_at if ack else None,
-                due=due_date(asked_at=entry.ack_version.approved_at, joined_at=user.date_joined,
-                             days=entry.manual.ack_days),
+                due=due_date(
+                    asked_at=entry.ack_version.approved_at, joined_at=user.date_joined, days=entry.manual.ack_days
+                ),
             )  # fmt: skip
         )
     return states
@@ -155,6 +156,24 @@ def acknowledged_as_of(manual: Manual, when: datetime) -> dict[tuple[int, int], 
 
 
 __all__ = [
+    "changed_since",
     "AckState", "acknowledged_as_of", "applies_to", "due_date", "entry_acknowledge", "entry_state", "pending_for",
     "states_for",
 ]  # fmt: skip
+
+
+def changed_since(user, since: datetime | None, *, limit: int = 20) -> list[EntryVersion]:
+    """Versions published since ``since`` (the person's last visit) that apply to them, newest first.
+
+    One query for the versions and one for the person's teams. On a first visit, the last 30 days.
+    """
+    since = since or timezone.now() - timedelta(days=30)
+    teams = user_team_slugs(user)
+    versions = (
+        EntryVersion.objects.filter(approved_at__gt=since, entry__live_version__isnull=False,
+                                    entry__retired_at__isnull=True)
+        .select_related("entry", "entry__manual")
+        .defer("body", "body_html", "entry__body", "entry__body_html")
+        .order_by("-approved_at")[:200]
+    )  # fmt: skip
+    return [v for v in versions if applies_to(v.audience, teams)][:limit]

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from people.selectors import team_choices
+
 from .models import Channel, Entry, EntryKind, Manual, Section
 from .slugs import entry_slug_problem, manual_slug_problem
 
@@ -21,6 +23,13 @@ class EntryForm(forms.Form):
     )
     channels = forms.MultipleChoiceField(
         choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple, help_text="Where this applies."
+    )
+    audience = forms.MultipleChoiceField(
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Applies to",
+        help_text="The teams who must read and acknowledge it. None ticked: everyone.",
     )
     owner = forms.CharField(max_length=200, required=False, help_text="The person or team who answers for it.")
     review_every_months = forms.IntegerField(min_value=1, max_value=60, initial=12, label="Review every (months)")
@@ -42,6 +51,7 @@ class EntryForm(forms.Form):
         self.manual = manual
         self.entry = entry
         self.fields["section"].queryset = Section.objects.filter(manual=manual).order_by("order", "id")
+        self.fields["audience"].choices = team_choices()
         if entry is not None:
             # Where an entry sits in the manual is arranged on the manual's organise page.
             del self.fields["section"]
@@ -62,7 +72,7 @@ class EntryForm(forms.Form):
     def initial_for(cls, entry: Entry) -> dict:
         return {
             "title": entry.title, "slug": entry.slug, "kind": entry.kind, "summary": entry.summary,
-            "body": entry.body, "channels": entry.channels, "owner": entry.owner,
+            "body": entry.body, "channels": entry.channels, "audience": entry.audience, "owner": entry.owner,
             "review_every_months": entry.review_every_months, "effective_date": entry.effective_date,
             "lock_version": entry.lock_version,
         }  # fmt: skip
@@ -107,13 +117,22 @@ class DeleteDraftForm(forms.Form):
 class ManualForm(forms.ModelForm):
     class Meta:
         model = Manual
-        fields = ["title", "organisation", "mission", "vision", "require_second_approver"]
+        fields = ["title", "organisation", "mission", "vision", "require_second_approver", "ack_days"]
         widgets = {"mission": forms.Textarea(attrs={"rows": 4}), "vision": forms.Textarea(attrs={"rows": 4})}
+
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ack_days"].required = False  # left out: keep what it is (14 for a new manual)
+
+    def clean_ack_days(self):
+        value = self.cleaned_data.get("ack_days")
+        return value if value is not None else (self.instance.ack_days or 14)
 
 
 class NewManualForm(ManualForm):
     class Meta(ManualForm.Meta):
-        fields = ["title", "slug", "organisation", "mission", "vision", "require_second_approver"]
+        fields = ["title", "slug", "organisation", "mission", "vision", "require_second_approver", "ack_days"]
         help_texts = {"slug": "Part of the web address, e.g. customer-service. It cannot be changed later."}
 
     def clean_slug(self):

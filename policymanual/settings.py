@@ -151,7 +151,7 @@ MEDIA_URL = "media/"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "policies:manual_list"
+LOGIN_REDIRECT_URL = "my_home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Email carries password resets. In development the console backend prints each message where `runserver` runs;

@@ -3,6 +3,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from policies.views.my import my_home
+
 
 class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico whatever the page links; send them to the icon in the static files. The
@@ -15,9 +17,10 @@ class FaviconView(RedirectView):
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="policies:manual_list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="my_home", permanent=False)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
     path("manuals/", include("policies.urls")),
+    path("my/", my_home, name="my_home"),
 ]

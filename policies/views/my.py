@@ -1,0 +1,40 @@
+"""A person's own home page: what awaits their acknowledgement, what changed since their last visit, and their
+notifications. People land here after signing in."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from people.models import Profile
+
+from .. import acknowledgements, selectors
+
+
+def _notifications(user) -> dict:
+    """The person's latest notifications, where the notifications app is installed."""
+    try:
+        from notifications import selectors as notes
+    except ImportError:
+        return {}
+    return {"notifications": notes.latest_for(user, limit=10), "show_notifications": True}
+
+
+@require_GET
+@login_required
+def my_home(request: HttpRequest) -> HttpResponse:
+    profile, _ = Profile.objects.get_or_create(user=request.user)
+    pending = acknowledgements.pending_for(request.user)
+    changed = acknowledgements.changed_since(request.user, profile.last_seen_home_at)
+    context = {
+        "pending": pending,
+        "overdue": sum(1 for state in pending if state.overdue),
+        "changed": changed,
+        "last_seen": profile.last_seen_home_at,
+        "manuals": selectors.manual_list(),
+        **_notifications(request.user),
+    }
+    # A visit timestamp, excluded from the profile's history: not a change anyone made to the profile.
+    Profile.objects.filter(pk=profile.pk).update(last_seen_home_at=timezone.now())
+    return render(request, "policies/my_home.html", context)
