@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from people.selectors import user_team_slugs
 
-from .models import Acknowledgement, AckSource, Entry, EntryVersion, Manual
+from .models import Acknowledgement, AckSource, Entry, EntryVersion, Manual, QuizAttempt
 from .permissions import can_read, require
 
 
@@ -114,11 +114,36 @@ def pending_for(user) -> list[AckState]:
     return states
 
 
-@transaction.atomic
-def entry_acknowledge(*, entry: Entry, user, source: str = AckSource.ENTRY, at: datetime | None = None):
+class WrongAnswers(ValidationError):
+    """Some questions of the comprehension check were answered wrongly; ``wrong`` numbers them from 1."""
+
+    def __init__(self, wrong: list[int]):
+        self.wrong = wrong
+        numbers = ", ".join(str(n) for n in wrong)
+        super().__init__(
+            f"Not yet: reread the entry for question{'s' if len(wrong) > 1 else ''} {numbers}, then try again.",
+            code="wrong_answers",
+        )
+
+
+def check_answers(version: EntryVersion, answers) -> list[int]:
+    """The numbers (from 1) of the version's questions that ``answers`` (chosen indexes) got wrong."""
+    answers = list(answers or [])
+    return [
+        number
+        for number, question in enumerate(version.questions or [], start=1)
+        if number > len(answers) or answers[number - 1] != question["answer"]
+    ]
+
+
+def entry_acknowledge(
+    *, entry: Entry, user, answers=None, source: str = AckSource.ENTRY, at: datetime | None = None
+):
     """Record that ``user`` has read the entry's live version and will follow it. Doing it twice changes nothing.
 
-    Refused for an entry that is not live or does not apply to them.
+    Where the version has a comprehension check, ``answers`` (the chosen index per question) must all be right:
+    every try is recorded, and a wrong one raises ``WrongAnswers`` naming the questions to reread. Refused for an
+    entry that is not live or does not apply to them.
     """
     require(can_read(user), "Sign in to acknowledge.")
     entry = Entry.objects.select_related("live_version", "ack_version").get(pk=entry.pk)
@@ -130,6 +155,15 @@ def entry_acknowledge(*, entry: Entry, user, source: str = AckSource.ENTRY, at: 
     existing = Acknowledgement.objects.filter(user=user, version=entry.live_version).first()
     if existing:
         return existing
+    if entry.live_version.questions and source == AckSource.ENTRY:
+        wrong = check_answers(entry.live_version, answers)
+        attempt = QuizAttempt(user=user, entry=entry, version=entry.live_version, wrong=wrong, passed=not wrong,
+                              answers=[a if isinstance(a, int) else None for a in (answers or [])])  # fmt: skip
+        attempt._history_user = user
+        attempt._change_reason = "Answered the comprehension check"
+        attempt.save()
+        if wrong:
+            raise WrongAnswers(wrong)  # not in a transaction: the attempt is kept
     ack = Acknowledgement(user=user, entry=entry, version=entry.live_version, source=source,
                           acknowledged_at=at or timezone.now())  # fmt: skip
     ack._history_user = user

@@ -162,3 +162,56 @@ class SectionForm(forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError("Another section in this manual already uses this slug.")
         return slug
+
+
+class QuestionForm(forms.Form):
+    """One multiple-choice question of an entry's comprehension check: up to four answers, one right."""
+
+    prompt = forms.CharField(label="Question", max_length=300, required=False)
+    choice_1 = forms.CharField(label="Answer 1", max_length=200, required=False)
+    choice_2 = forms.CharField(label="Answer 2", max_length=200, required=False)
+    choice_3 = forms.CharField(label="Answer 3", max_length=200, required=False)
+    choice_4 = forms.CharField(label="Answer 4", max_length=200, required=False)
+    answer = forms.TypedChoiceField(
+        label="The right answer", choices=[(str(i), f"Answer {i}") for i in range(1, 5)], coerce=int, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        prompt = " ".join((data.get("prompt") or "").split())
+        pairs = [(i, " ".join((data.get(f"choice_{i}") or "").split())) for i in range(1, 5)]
+        choices = [text for _i, text in pairs if text]
+        if not prompt and not choices:
+            return data  # an empty block is simply not a question
+        if not prompt:
+            self.add_error("prompt", "Write the question.")
+        if len(choices) < 2:
+            self.add_error("choice_1", "Give at least two answers.")
+        right = data.get("answer")
+        if not right or not dict(pairs).get(right):
+            self.add_error("answer", "Choose which answer is right (one that is filled in).")
+        return data
+
+    def question(self) -> dict | None:
+        """The question as an entry stores it, or None for an empty block."""
+        data = self.cleaned_data
+        prompt = " ".join((data.get("prompt") or "").split())
+        pairs = [(i, " ".join((data.get(f"choice_{i}") or "").split())) for i in range(1, 5)]
+        kept = [(i, text) for i, text in pairs if text]
+        if not prompt and not kept:
+            return None
+        return {
+            "prompt": prompt,
+            "choices": [text for _i, text in kept],
+            "answer": [i for i, _text in kept].index(data["answer"]),
+        }
+
+    @staticmethod
+    def initial_for(question: dict) -> dict:
+        initial = {"prompt": question["prompt"], "answer": question["answer"] + 1}
+        for i, text in enumerate(question["choices"][:4], start=1):
+            initial[f"choice_{i}"] = text
+        return initial
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=0, max_num=10, absolute_max=10)

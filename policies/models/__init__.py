@@ -1,10 +1,10 @@
-from .acknowledgement import Acknowledgement, AckSource
+from .acknowledgement import Acknowledgement, AckSource, QuizAttempt
 from .edition import Edition, EditionEntry, EditionSection, PDFKind, PDFStatus, StoredPDF
 from .entry import Channel, Entry, EntryKind, EntryRedirect, EntryStatus, EntryVersion
 from .manual import Manual, Section
 
 __all__ = [
-    "AckSource", "Acknowledgement",
+    "AckSource", "Acknowledgement", "QuizAttempt",
     "Channel", "Edition", "EditionEntry", "EditionSection", "Entry", "EntryKind", "EntryRedirect", "EntryStatus",
     "EntryVersion", "Manual", "PDFKind", "PDFStatus", "Section", "StoredPDF",
 ]  # fmt: skip

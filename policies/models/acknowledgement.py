@@ -35,3 +35,24 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} acknowledged {self.version}"
+
+
+class QuizAttempt(models.Model):
+    """One try at an entry's comprehension check, right or wrong. Kept as a record; never changed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="quiz_attempts")
+    version = models.ForeignKey(EntryVersion, on_delete=models.PROTECT, related_name="quiz_attempts")
+    answers = models.JSONField(default=list)  # the chosen index per question (None where unanswered)
+    wrong = models.JSONField(default=list)  # question numbers (from 1) answered wrongly or not at all
+    passed = models.BooleanField(default=False)
+    attempted_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        indexes = [models.Index(fields=["user", "entry"], name="quiz_user_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.version}: {'passed' if self.passed else 'to reread'}"

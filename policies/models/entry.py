@@ -59,6 +59,31 @@ def validate_audience(value):
         raise ValidationError("A team is listed twice in the audience.")
 
 
+MAX_QUESTIONS = 10
+
+
+def validate_questions(value):
+    """Each question: a prompt, two to six distinct choices, and the index of the right one."""
+    if not isinstance(value, list):
+        raise ValidationError("The questions must be a list.")
+    if len(value) > MAX_QUESTIONS:
+        raise ValidationError(f"At most {MAX_QUESTIONS} questions.")
+    for number, q in enumerate(value, start=1):
+        if not isinstance(q, dict) or set(q) != {"prompt", "choices", "answer"}:
+            raise ValidationError(f"Question {number} needs a prompt, choices and the right answer.")
+        choices = q["choices"]
+        if not isinstance(q["prompt"], str) or not q["prompt"].strip():
+            raise ValidationError(f"Question {number} has no question text.")
+        if not isinstance(choices, list) or not 2 <= len(choices) <= 6 or not all(
+            isinstance(c, str) and c.strip() for c in choices
+        ):
+            raise ValidationError(f"Question {number} needs two to six answers, none of them empty.")
+        if len(set(choices)) != len(choices):
+            raise ValidationError(f"Question {number} offers the same answer twice.")
+        if not isinstance(q["answer"], int) or not 0 <= q["answer"] < len(choices):
+            raise ValidationError(f"Question {number}: choose which answer is right.")
+
+
 def channel_labels(values) -> list[str]:
     labels = dict(Channel.choices)
     return [labels.get(v, v) for v in values]
@@ -76,7 +101,7 @@ class EntryStatus(models.TextChoices):
 # them. Structured parts versioned with an entry later (channel scripts, targets, questions) join here.
 EDITABLE_FIELDS = (
     "kind", "title", "slug", "summary", "body", "section", "order", "owner", "channels", "audience",
-    "review_every_months", "effective_date",
+    "review_every_months", "effective_date", "questions",
 )  # fmt: skip
 VERSIONED_FIELDS = (*EDITABLE_FIELDS, "body_html")
 # Where an entry sits in the manual and its web address: they take effect at once and are not reviewed,
@@ -106,6 +131,9 @@ class Entry(models.Model):
     channels = models.JSONField(default=list, blank=True, validators=[validate_channels])
     # The teams (by slug) the entry applies to; empty means everyone.
     audience = models.JSONField(default=list, blank=True, validators=[validate_audience])
+    # An optional comprehension check: [{"prompt": ..., "choices": [...], "answer": index}], versioned with the
+    # text. Readers must answer every question correctly to acknowledge.
+    questions = models.JSONField(default=list, blank=True, validators=[validate_questions])
     review_every_months = models.PositiveSmallIntegerField(default=12)
     effective_date = models.DateField(null=True, blank=True)
 
@@ -201,6 +229,7 @@ class EntryVersion(models.Model):
     owner = models.CharField(max_length=200, blank=True)
     channels = models.JSONField(default=list, blank=True)
     audience = models.JSONField(default=list, blank=True)
+    questions = models.JSONField(default=list, blank=True)
     review_every_months = models.PositiveSmallIntegerField(default=12)
     effective_date = models.DateField(null=True, blank=True)
     author = models.ForeignKey(

@@ -111,6 +111,8 @@ def entry_save_draft(
     if entry is None:
         if "slug" in data:
             _check_slug(manual, data["slug"], None)
+        if data.get("questions"):
+            require(can_manage(user), "Only managers can change an entry's comprehension check.")
         entry = Entry(manual=manual, last_author=user, created_by=user, status=EntryStatus.DRAFT)
         for field, value in data.items():
             setattr(entry, field, value)
@@ -130,6 +132,8 @@ def entry_save_draft(
         return entry
     if "slug" in changes:
         _check_slug(manual, data["slug"], entry)
+    if "questions" in changes:
+        require(can_manage(user), "Only managers can change an entry's comprehension check.")
     old_slug = entry.slug
     for field, (_old, new) in changes.items():
         setattr(entry, field, new)

@@ -1,3 +1,4 @@
+from .acknowledgements import ack_report
 from .editing import (
     entry_approve,
     entry_create,
@@ -5,6 +6,7 @@ from .editing import (
     entry_diff,
     entry_edit,
     entry_history,
+    entry_questions,
     entry_reinstate,
     entry_request_changes,
     entry_restore,
@@ -38,7 +40,8 @@ from .reading import (
 )
 
 __all__ = [
-    "entry_acknowledge",
+    "entry_questions",
+    "ack_report", "entry_acknowledge",
     "edition_detail", "edition_entry", "edition_list", "edition_pdf", "edition_print", "edition_release",
     "entry_approve", "entry_create", "entry_delete", "entry_detail", "entry_diff", "entry_edit", "entry_history",
     "entry_reinstate", "entry_request_changes", "entry_restore", "entry_retire", "entry_review", "entry_submit",

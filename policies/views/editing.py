@@ -14,13 +14,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .. import selectors, services
 from ..diffing import rendered_diff, source_diff, word_diff
-from ..forms import ApproveForm, DeleteDraftForm, EntryForm, ReinstateForm, RequestChangesForm, RetireForm
+from ..forms import (
+    ApproveForm,
+    DeleteDraftForm,
+    EntryForm,
+    QuestionForm,
+    QuestionFormSet,
+    ReinstateForm,
+    RequestChangesForm,
+    RetireForm,
+)
 from ..models import Entry
 from ..permissions import (
     can_approve,
     can_approve_entry,
     can_delete_draft,
     can_edit,
+    can_manage,
     can_retire,
     four_eyes_blocks,
     require,
@@ -170,6 +180,14 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
         for label, name in fields
         if entry.live_version is None or getattr(entry.live_version, name) != getattr(entry, name)
     ]
+    old_questions = entry.live_version.questions if entry.live_version else []
+    if old_questions != entry.questions:
+        other_changes.append(
+            {
+                "label": "Comprehension check",
+                "diff": word_diff(_questions_text(old_questions), _questions_text(entry.questions)),
+            }
+        )
     summary_default = entry.submission_note
     return render(
         request,
@@ -191,6 +209,14 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
         },
         status=status,
     )
+
+
+def _questions_text(questions: list[dict]) -> str:
+    lines = []
+    for number, q in enumerate(questions, start=1):
+        lines.append(f"{number}. {q['prompt']}")
+        lines += [f"   {'✓' if i == q['answer'] else '·'} {text}" for i, text in enumerate(q["choices"])]
+    return "\n".join(lines)
 
 
 @login_required
@@ -421,4 +447,41 @@ def markdown_preview(request: HttpRequest, manual: str) -> JsonResponse:
     html = render_markdown(text, link_map=services.manual_link_map(manual_obj))
     return JsonResponse(
         {"html": resolve_entry_links(html, selectors.entry_link_urls(manual_obj)), "broken_links": html.broken_links}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_questions(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
+    """A manager attaches a few multiple-choice questions; they are versioned with the entry, so a change to
+    them is a draft that goes through review like any other."""
+    require(can_manage(request.user), "Only managers can change an entry's comprehension check.")
+    entry_obj = _editor_entry(request, manual, entry)
+    initial = [QuestionForm.initial_for(q) for q in entry_obj.questions]
+    blank = 1 if len(initial) < 10 else 0
+    if request.method == "POST":
+        formset = QuestionFormSet(request.POST, initial=initial, prefix="q")
+        lock = request.POST.get("lock_version", "")
+        if formset.is_valid():
+            questions = [q for q in (form.question() for form in formset) if q]
+            try:
+                services.entry_save_draft(
+                    entry=entry_obj, manual=entry_obj.manual, user=request.user, data={"questions": questions},
+                    base_lock_version=int(lock) if lock.isdigit() else 0, reason="Changed the comprehension check",
+                )  # fmt: skip
+            except services.EditConflict:
+                messages.error(request, "Someone saved this entry while you were editing. Here are the questions now.")
+                return redirect(reverse("policies:entry_questions", kwargs={"manual": manual, "entry": entry}))
+            except ValidationError as exc:
+                formset._non_form_errors = formset.error_class(exc.messages)
+            else:
+                messages.success(request, "Questions saved in the draft. Submit it for review to publish them.")
+                return redirect(_edit_url(entry_obj))
+    else:
+        formset = QuestionFormSet(initial=initial + [{}] * blank, prefix="q")
+    return render(
+        request,
+        "policies/entry_questions.html",
+        {"manual": entry_obj.manual, "entry": entry_obj, "formset": formset},
+        status=400 if request.method == "POST" else 200,
     )

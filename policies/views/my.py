@@ -1,6 +1,7 @@
 """A person's own home page: what awaits their acknowledgement, what changed since their last visit, and their
 notifications. People land here after signing in."""
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,10 +15,10 @@ from .. import acknowledgements, selectors
 
 def _notifications(user) -> dict:
     """The person's latest notifications, where the notifications app is installed."""
-    try:
-        from notifications import selectors as notes
-    except ImportError:
+    if not apps.is_installed("notifications"):
         return {}
+    from notifications import selectors as notes
+
     return {"notifications": notes.latest_for(user, limit=10), "show_notifications": True}
 
 

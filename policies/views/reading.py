@@ -88,9 +88,10 @@ def entry_detail(request: HttpRequest, manual, snapshot, entry: str) -> HttpResp
     return render_entry(request, manual, snapshot, entry_obj, version)
 
 
-def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version) -> HttpResponse:
+def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version, *, quiz=None, status=200) -> HttpResponse:
     """An entry page: the version's text with its links pointing at the pages of the same view, and on the live
-    page, where the reader stands with acknowledging it (with the change since the version they acknowledged)."""
+    page, where the reader stands with acknowledging it (with the change since the version they acknowledged).
+    ``quiz``: the answers given and the questions got wrong, after a wrong try at the comprehension check."""
     version.html = resolve_entry_links(version.body_html, snapshot.page_urls())
     ack = acknowledgements.entry_state(entry_obj, request.user) if entry_obj is not None else None
     ack_diff = None
@@ -101,8 +102,32 @@ def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version) -> 
         request,
         "policies/entry_detail.html",
         {"manual": manual, "snapshot": snapshot, "entry": entry_obj, "version": version, "ack": ack,
-         "ack_diff": ack_diff},
+         "ack_diff": ack_diff, "questions": _questions(version, quiz)},
+        status=status,
     )  # fmt: skip
+
+
+def _questions(version, quiz) -> list[dict]:
+    """The version's comprehension check for the template, with the reader's last answers and marks."""
+    answers, wrong = (quiz or {}).get("answers", []), set((quiz or {}).get("wrong", []))
+    return [
+        {
+            "number": number,
+            "prompt": q["prompt"],
+            "choices": [(i, text) for i, text in enumerate(q["choices"])],
+            "chosen": answers[number - 1] if number <= len(answers) else None,
+            "wrong": number in wrong,
+        }
+        for number, q in enumerate(version.questions or [], start=1)
+    ]
+
+
+def _answers(request: HttpRequest, count: int) -> list[int | None]:
+    answers = []
+    for number in range(1, count + 1):
+        value = request.POST.get(f"q{number}", "")
+        answers.append(int(value) if value.isdigit() else None)
+    return answers
 
 
 @require_POST
@@ -115,8 +140,15 @@ def entry_acknowledge(request: HttpRequest, manual: str, entry: str) -> HttpResp
     if shown and shown != str(version.number):
         messages.error(request, "A newer version was published while you were reading. Read it, then acknowledge.")
         return redirect(entry_obj.get_absolute_url())
+    answers = _answers(request, len(version.questions or []))
     try:
-        acknowledgements.entry_acknowledge(entry=entry_obj, user=request.user)
+        acknowledgements.entry_acknowledge(entry=entry_obj, user=request.user, answers=answers)
+    except acknowledgements.WrongAnswers as exc:
+        snapshot = selectors.manual_snapshot(manual_obj, bodies=False)
+        messages.error(request, " ".join(exc.messages))
+        return render_entry(
+            request, manual_obj, snapshot, entry_obj, version, quiz={"answers": answers, "wrong": exc.wrong}, status=400
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
