@@ -176,6 +176,37 @@ def entry_acknowledge(
     return ack
 
 
+def packet_sign(*, pdf, user) -> int:
+    """Acknowledge every version an onboarding packet contains that applies to ``user``; the number acknowledged.
+
+    The versions are the ones printed in the packet. Versions already acknowledged are left as they are.
+    """
+    from .pdfs import pdf_snapshot
+
+    require(can_read(user), "Sign in to sign the packet.")
+    snapshot, _options = pdf_snapshot(pdf)
+    teams = user_team_slugs(user)
+    versions = [v for v in snapshot.entries if applies_to(v.audience, teams)]
+    if not versions:
+        raise ValidationError("Nothing in this packet applies to your teams, so there is nothing to sign.")
+    done = set(
+        Acknowledgement.objects.filter(user=user, version__in=versions).values_list("version_id", flat=True)
+    )
+    now = timezone.now()
+    signed = 0
+    with transaction.atomic():
+        for version in versions:
+            if version.pk in done:
+                continue
+            ack = Acknowledgement(user=user, entry_id=version.entry_id, version=version, acknowledged_at=now,
+                                  source=AckSource.ONBOARDING)  # fmt: skip
+            ack._history_user = user
+            ack._change_reason = f"Signed the onboarding packet (version {version.number})"
+            ack.save()
+            signed += 1
+    return signed
+
+
 def acknowledged_as_of(manual: Manual, when: datetime) -> dict[tuple[int, int], EntryVersion]:
     """(user id, entry id) -> the newest version each person had acknowledged by ``when``. One query."""
     result: dict[tuple[int, int], EntryVersion] = {}
@@ -190,6 +221,7 @@ def acknowledged_as_of(manual: Manual, when: datetime) -> dict[tuple[int, int], 
 
 
 __all__ = [
+    "packet_sign",
     "changed_since",
     "AckState", "acknowledged_as_of", "applies_to", "due_date", "entry_acknowledge", "entry_state", "pending_for",
     "states_for",

@@ -125,7 +125,7 @@ def pdf_snapshot(pdf: StoredPDF) -> tuple[selectors.ManualSnapshot, dict]:
     if pdf.kind == PDFKind.ONBOARDING:
         chosen = set(pdf.params.get("sections", []))
         snapshot.sections = [s for s in snapshot.sections if s.slug in chosen]
-        return snapshot, {"role": pdf.params.get("role", ""), "signoff": True}
+        return snapshot, {"role": pdf.params.get("role", ""), "name": pdf.params.get("name", ""), "signoff": True}
     return snapshot, {}
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:manual>/acknowledgements/", views.ack_report, name="ack_report"),
     path("<slug:manual>/pdfs/<int:pdf>/", views.pdf_status, name="pdf_status"),
     path("<slug:manual>/pdfs/<int:pdf>/download/", views.pdf_download, name="pdf_download"),
+    path("<slug:manual>/pdfs/<int:pdf>/sign/", views.onboarding_sign, name="onboarding_sign"),
     path("<slug:manual>/new/", views.entry_create, name="entry_create"),
     path("<slug:manual>/review/", views.review_queue, name="review_queue"),
     path("<slug:manual>/preview/", views.markdown_preview, name="markdown_preview"),

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..selectors import ManualSnapshot
 
 # Bump when the document's layout or stylesheets change, so stored PDFs made with the old layout are remade.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 TEMPLATE = "policies/document.html"
 SCREEN_CSS = "css/document.css"
@@ -96,15 +96,16 @@ def render_manual_html(
     for_pdf: bool,
     title_suffix: str = "",
     role: str = "",
+    name: str = "",
     signoff: bool = False,
 ) -> str:
     """The manual as one HTML document, with links between entries pointing at anchors inside it.
 
     ``for_pdf`` adds the paged-media stylesheet and leaves out the on-screen toolbar (its links would lead
     nowhere in a PDF). ``title_suffix`` is appended to the document's title (the PDF's title too) and shown on
-    the cover, e.g. " (as of 1 March 2025)". ``role`` names who an onboarding pack is for, on the cover;
-    ``signoff`` ends the document with a page for the reader to sign. Sections with nothing published are
-    left out.
+    the cover, e.g. " (as of 1 March 2025)". ``role`` and ``name`` say who an onboarding pack is for, on the
+    cover; ``signoff`` ends the document with a page for the reader to sign, naming the edition and the
+    sections. Sections with nothing published are left out.
     """
     snapshot.with_html(snapshot.anchor_urls())
     manual = snapshot.manual
@@ -118,6 +119,7 @@ def render_manual_html(
         "for_pdf": for_pdf,
         "title_suffix": title_suffix,
         "role": role,
+        "name": name,
         "signoff": signoff,
         # Our own file, not user content: marked safe so autoescaping leaves the CSS's quotes alone.
         "css": mark_safe(document_css(for_pdf=for_pdf)),

@@ -25,6 +25,7 @@ from .editions import (
     edition_release,
     manual_compare,
     onboarding,
+    onboarding_sign,
 )
 from .organise import manual_create, manual_organise, manual_settings, section_edit
 from .reading import (
@@ -40,6 +41,7 @@ from .reading import (
 )
 
 __all__ = [
+    "onboarding_sign",
     "entry_questions",
     "ack_report", "entry_acknowledge",
     "edition_detail", "edition_entry", "edition_list", "edition_pdf", "edition_print", "edition_release",

@@ -2,18 +2,19 @@
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import pdfs, selectors, services
+from .. import acknowledgements, pdfs, selectors, services
 from ..diffing import word_diff
-from ..models import PDFKind
+from ..models import PDFKind, StoredPDF
 from ..models.edition import validate_edition_label
-from ..permissions import can_release_edition, require
+from ..permissions import can_open_pdf, can_release_edition, require
 from ..rendering import document
 from .reading import bad_request, pdf_response, render_entry
 
@@ -28,6 +29,13 @@ class ReleaseForm(forms.Form):
 
 
 class OnboardingForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label="New hire",
+        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username"),
+        required=False,
+        empty_label="Not named (a blank line to fill in)",
+        help_text="Named on the cover and the sign-off page; they can open the packet and sign it in the app.",
+    )
     role = forms.CharField(label="Role of the new hire", max_length=100, help_text="For example: Chat agent")
     sections = forms.MultipleChoiceField(label="Sections to include", widget=forms.CheckboxSelectMultiple)
 
@@ -138,6 +146,25 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def onboarding_sign(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
+    """Signing the onboarding packet in the app acknowledges every version it contains."""
+    stored = StoredPDF.objects.select_related("manual").filter(pk=pdf, manual__slug=manual).first()
+    if stored is None or stored.kind != PDFKind.ONBOARDING:
+        raise Http404("No such onboarding packet.")
+    require(can_open_pdf(request.user, stored), "This onboarding packet was made for someone else.")
+    try:
+        signed = acknowledgements.packet_sign(pdf=stored, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Signed. You acknowledged {signed} entr{'y' if signed == 1 else 'ies'} of the packet."
+        )
+    return redirect(reverse("policies:pdf_status", kwargs={"manual": manual, "pdf": stored.pk}))
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
     """A PDF of the sections a new hire's role needs, with a cover naming the role and a sign-off page."""
@@ -147,10 +174,13 @@ def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
     form.fields["sections"].choices = [(s.slug, s.title) for s in sections]
     if request.method == "POST" and form.is_valid():
         chosen = [s.slug for s in sections if s.slug in form.cleaned_data["sections"]]
-        pdf = pdfs.pdf_request(
-            manual=manual_obj, user=request.user, kind=PDFKind.ONBOARDING,
-            params={"role": form.cleaned_data["role"].strip(), "sections": chosen},
-        )  # fmt: skip
+        person = form.cleaned_data["person"]
+        params = {"role": form.cleaned_data["role"].strip(), "sections": chosen}
+        if person is not None:
+            params |= {"person": person.pk, "name": person.get_full_name() or person.username}
+        pdf = pdfs.pdf_request(manual=manual_obj, user=request.user, kind=PDFKind.ONBOARDING, params=params)
+        if person is not None:
+            pdf.requesters.add(person)  # the packet is theirs: they may open it and sign it
         return redirect(reverse("policies:pdf_status", kwargs={"manual": manual_obj.slug, "pdf": pdf.pk}))
     if not sections:
         return bad_request(
