@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "people",
     "policies",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "policies.context_processors.roles",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -170,6 +172,8 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Policy Manual <webmaster@localhost>")
+# The address people open the app at, for links in emails sent outside a request (notifications).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 CACHES = {
     "default": (

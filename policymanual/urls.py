@@ -23,4 +23,5 @@ urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
     path("manuals/", include("policies.urls")),
     path("my/", my_home, name="my_home"),
+    path("my/notifications/", include("notifications.urls")),
 ]
