@@ -166,10 +166,10 @@ def test_the_home_page_costs_the_same_queries_at_any_size(client, make_entry, ca
         make_entry(f"entry-{i}")
     client.force_login(carol)
     client.get("/my/")
-    with django_assert_max_num_queries(12) as small:
+    with django_assert_max_num_queries(16) as small:
         client.get("/my/")
     for i in range(3, 15):
         make_entry(f"entry-{i}")
-    with django_assert_max_num_queries(12) as big:
+    with django_assert_max_num_queries(16) as big:
         client.get("/my/")
     assert len(small.captured_queries) == len(big.captured_queries)

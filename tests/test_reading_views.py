@@ -117,8 +117,8 @@ def test_home_page_query_count_is_pinned(client, carol, make_entry, django_asser
     for i in range(5):
         make_entry(f"e{i}")
     client.force_login(carol)
-    # session, user, manual, sections, live versions, and the two permission lookups for the role
-    with django_assert_num_queries(7):
+    # session, user, manual, sections, live versions, the two permission lookups for the role, unread notifications
+    with django_assert_num_queries(8):
         client.get("/manuals/service/")
 
 
@@ -148,8 +148,8 @@ def test_search_query_count_is_fixed(client, carol, make_entry, django_assert_nu
     for i in range(6):
         make_entry(f"e{i}", body="refund")
     client.force_login(carol)
-    # session, user, manual, sections, live versions (contents), hits, and the two permission lookups
-    with django_assert_num_queries(8):
+    # session, user, manual, sections, live versions (contents), hits, the two permission lookups, unread count
+    with django_assert_num_queries(9):
         client.get("/manuals/service/search/?q=refund")
 
 
