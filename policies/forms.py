@@ -1,10 +1,14 @@
 """Forms for editing in the browser. They validate input; the services decide and write."""
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 
+from people.models import Team
 from people.selectors import team_choices
 
 from .models import Channel, Entry, EntryKind, Manual, Section
+from .roles import EDITORS, MANAGERS
 from .slugs import entry_slug_problem, manual_slug_problem
 
 
@@ -31,7 +35,15 @@ class EntryForm(forms.Form):
         label="Applies to",
         help_text="The teams who must read and acknowledge it. None ticked: everyone.",
     )
-    owner = forms.CharField(max_length=200, required=False, help_text="The person or team who answers for it.")
+    owned_by = forms.ChoiceField(
+        label="Owner", choices=[], required=False, help_text="The person or team who answers for it."
+    )
+    owner = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Owner, if not listed",
+        help_text="Anyone else, in words; shown as unassigned. Ignored when a person or team is chosen.",
+    )
     review_every_months = forms.IntegerField(min_value=1, max_value=60, initial=12, label="Review every (months)")
     effective_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -44,14 +56,16 @@ class EntryForm(forms.Form):
     )
 
     # Fields that are not the entry's own content.
-    NOT_CONTENT = ("lock_version", "submission_note")
+    NOT_CONTENT = ("lock_version", "submission_note", "owned_by")
 
     def __init__(self, *args, manual: Manual, entry: Entry | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.manual = manual
         self.entry = entry
         self.fields["section"].queryset = Section.objects.filter(manual=manual).order_by("order", "id")
-        self.fields["audience"].choices = team_choices()
+        teams = team_choices()
+        self.fields["audience"].choices = teams
+        self.fields["owned_by"].choices = _owner_choices(teams, current=entry.owner_user_id if entry else None)
         if entry is not None:
             # Where an entry sits in the manual is arranged on the manual's organise page.
             del self.fields["section"]
@@ -63,9 +77,23 @@ class EntryForm(forms.Form):
             raise forms.ValidationError(problem)
         return slug
 
+    def clean_owned_by(self):
+        """The chosen person or team, or None."""
+        kind, _, key = (self.cleaned_data.get("owned_by") or "").partition(":")
+        if kind == "user":
+            return get_user_model().objects.filter(pk=key).first()
+        if kind == "team":
+            return Team.objects.filter(slug=key).first()
+        return None
+
     def content(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.NOT_CONTENT}
         data["channels"] = [c for c in Channel.values if c in data.get("channels", [])]
+        owned_by = self.cleaned_data.get("owned_by")
+        data["owner_user"] = owned_by if isinstance(owned_by, get_user_model()) else None
+        data["owner_team"] = owned_by if isinstance(owned_by, Team) else None
+        if owned_by is not None:
+            data["owner"] = ""  # the words were only standing in for the person or team now chosen
         return data
 
     @classmethod
@@ -74,8 +102,41 @@ class EntryForm(forms.Form):
             "title": entry.title, "slug": entry.slug, "kind": entry.kind, "summary": entry.summary,
             "body": entry.body, "channels": entry.channels, "audience": entry.audience, "owner": entry.owner,
             "review_every_months": entry.review_every_months, "effective_date": entry.effective_date,
-            "lock_version": entry.lock_version,
+            "lock_version": entry.lock_version, "owned_by": _owner_value(entry),
         }  # fmt: skip
+
+
+def _owner_value(entry: Entry) -> str:
+    if entry.owner_user_id:
+        return f"user:{entry.owner_user_id}"
+    if entry.owner_team_id:
+        return f"team:{entry.owner_team.slug}"
+    return ""
+
+
+def _owner_choices(teams: list[tuple[str, str]], *, current: int | None) -> list:
+    """The owner select: active editors and managers first, then everyone else active, then the teams.
+
+    ``current`` (the owner now) is listed even after they leave, so saving the form does not drop them.
+    """
+    User = get_user_model()
+    writer = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name__in=[EDITORS, MANAGERS])
+    people = User.objects.filter(Q(is_active=True) | Q(pk=current)).annotate(writes=Exists(writer))
+    writers, others = [], []
+    for person in people:
+        name = person.get_full_name().strip()
+        label = f"{name} ({person.get_username()})" if name else person.get_username()
+        if not person.is_active:
+            label += ", no longer active"
+        group = writers if person.writes or person.is_superuser else others
+        group.append((label.casefold(), (f"user:{person.pk}", label)))
+    choices: list = [("", "Not listed (write the owner below)")]
+    for title, group in (("Editors and managers", writers), ("Other people", others)):
+        if group:
+            choices.append((title, [choice for _key, choice in sorted(group)]))
+    if teams:
+        choices.append(("Teams", [(f"team:{slug}", name) for slug, name in teams]))
+    return choices
 
 
 class ApproveForm(forms.Form):
@@ -119,7 +180,6 @@ class ManualForm(forms.ModelForm):
         model = Manual
         fields = ["title", "organisation", "mission", "vision", "require_second_approver", "ack_days"]
         widgets = {"mission": forms.Textarea(attrs={"rows": 4}), "vision": forms.Textarea(attrs={"rows": 4})}
-
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

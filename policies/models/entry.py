@@ -100,13 +100,30 @@ class EntryStatus(models.TextChoices):
 # the HTML rendered from ``body``), restoring an old version copies them back, and conflicts and diffs compare
 # them. Structured parts versioned with an entry later (channel scripts, targets, questions) join here.
 EDITABLE_FIELDS = (
-    "kind", "title", "slug", "summary", "body", "section", "order", "owner", "channels", "audience",
-    "review_every_months", "effective_date", "questions",
+    "kind", "title", "slug", "summary", "body", "section", "order", "owner", "owner_user", "owner_team", "channels",
+    "audience", "review_every_months", "effective_date", "questions",
 )  # fmt: skip
 VERSIONED_FIELDS = (*EDITABLE_FIELDS, "body_html")
 # Where an entry sits in the manual and its web address: they take effect at once and are not reviewed,
 # because they change no text readers have not seen approved.
 PLACEMENT_FIELDS = frozenset({"section", "order", "slug"})
+
+
+class OwnerLabelMixin:
+    """Who answers for an entry or a version: a person, else a team, else the ``owner`` text (unassigned)."""
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_user_id:
+            return self.owner_user.get_full_name().strip() or self.owner_user.get_username()
+        if self.owner_team_id:
+            return self.owner_team.name
+        return self.owner
+
+    @property
+    def owner_unassigned(self) -> bool:
+        """The owner is only a name in words, matching nobody in the app."""
+        return bool(self.owner) and not self.owner_user_id and not self.owner_team_id
 
 
 class EntryQuerySet(models.QuerySet):
@@ -116,7 +133,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(live_version__isnull=False, retired_at__isnull=True)
 
 
-class Entry(models.Model):
+class Entry(OwnerLabelMixin, models.Model):
     manual = models.ForeignKey(Manual, on_delete=models.PROTECT, related_name="entries")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.POLICY)
@@ -127,7 +144,14 @@ class Entry(models.Model):
     # Rendered, sanitised HTML of the working copy, for previews only.
     body_html = models.TextField(blank=True, editable=False)
     order = models.PositiveIntegerField(default=0)
-    owner = models.CharField(max_length=200, blank=True, help_text="Who answers for this entry (a person or team)")
+    # Who answers for the entry: a person or a team, or else a name in words (shown as unassigned).
+    owner = models.CharField(max_length=200, blank=True, help_text="Who answers for this entry, in words")
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_entries"
+    )
+    owner_team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_entries"
+    )
     channels = models.JSONField(default=list, blank=True, validators=[validate_channels])
     # The teams (by slug) the entry applies to; empty means everyone.
     audience = models.JSONField(default=list, blank=True, validators=[validate_audience])
@@ -177,6 +201,11 @@ class Entry(models.Model):
         verbose_name_plural = "entries"
         constraints = [
             models.UniqueConstraint(fields=["manual", "slug"], name="entry_slug_unique_in_manual"),
+            models.CheckConstraint(
+                condition=models.Q(owner_user__isnull=True) | models.Q(owner_team__isnull=True),
+                name="entry_owner_person_or_team",
+                violation_error_message="An entry is owned by a person or by a team, not both.",
+            ),
         ]
         permissions = [
             ("approve_entry", "Can approve and publish entries"),
@@ -213,7 +242,7 @@ class Entry(models.Model):
         return bool(due and due < timezone.localdate())
 
 
-class EntryVersion(models.Model):
+class EntryVersion(OwnerLabelMixin, models.Model):
     """An immutable published version of an entry: what readers saw from ``approved_at`` on."""
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="versions")
@@ -227,6 +256,10 @@ class EntryVersion(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveIntegerField(default=0)
     owner = models.CharField(max_length=200, blank=True)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    owner_team = models.ForeignKey("people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     channels = models.JSONField(default=list, blank=True)
     audience = models.JSONField(default=list, blank=True)
     questions = models.JSONField(default=list, blank=True)

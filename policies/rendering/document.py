@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
@@ -85,8 +86,8 @@ def _facts_html(version: EntryVersion, dates: dict) -> SafeString:
         if day is None:
             day = dates[version.effective_date] = escape(date_format(version.effective_date, "j F Y"))
         parts.append(f"<span>Effective {day}</span>")
-    if version.owner:
-        parts.append(f"<span>Owner: {escape(version.owner)}</span>")
+    if version.owner_label:
+        parts.append(f"<span>Owner: {escape(version.owner_label)}</span>")
     return mark_safe(_SEPARATOR.join(parts))  # every token above is escaped
 
 
@@ -111,6 +112,8 @@ def render_manual_html(
     manual = snapshot.manual
     sections = [section for section in snapshot.sections if section.entries]
     dates: dict = {}
+    # The owners named by person or team, in one query each (none when every owner is written in words).
+    prefetch_related_objects([v for s in sections for v in s.entries], "owner_user", "owner_team")
     for section in sections:
         for version in section.entries:
             version.facts_html = _facts_html(version, dates)

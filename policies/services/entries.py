@@ -57,6 +57,12 @@ def _check_audience(audience: list[str]) -> None:
         raise ValidationError({"audience": f"No team is called {', '.join(unknown)}."})
 
 
+def _check_owner(entry: Entry) -> None:
+    """An entry is owned by a person or by a team (or, failing both, by a name in words), never by both."""
+    if entry.owner_user_id and entry.owner_team_id:
+        raise ValidationError("Choose a person or a team as the owner, not both.", code="two_owners")
+
+
 def _check_slug(manual: Manual, slug: str, entry: Entry | None) -> None:
     problem = entry_slug_problem(manual, slug, entry=entry)
     if problem:
@@ -116,6 +122,7 @@ def entry_save_draft(
         entry = Entry(manual=manual, last_author=user, created_by=user, status=EntryStatus.DRAFT)
         for field, value in data.items():
             setattr(entry, field, value)
+        _check_owner(entry)
         entry.body_html = render_markdown(entry.body, link_map=manual_link_map(manual))
         save_with_history(entry, user=user, reason=reason or "Created as a draft")
         EntryRedirect.objects.filter(manual=manual, old_slug=entry.slug).delete()  # the address is its own now
@@ -137,6 +144,7 @@ def entry_save_draft(
     old_slug = entry.slug
     for field, (_old, new) in changes.items():
         setattr(entry, field, new)
+    _check_owner(entry)
     if "body" in changes:
         entry.body_html = render_markdown(entry.body, link_map=manual_link_map(manual))
     entry.lock_version += 1
@@ -173,7 +181,7 @@ def entry_changes_since(entry: Entry, lock_version: int) -> dict[str, tuple[obje
         return {}
     changes = {}
     for field in EDITABLE_FIELDS:
-        attname = "section_id" if field == "section" else field
+        attname = Entry._meta.get_field(field).attname  # ids for relations: the person or team may be gone
         old, new = getattr(then, attname), getattr(entry, attname)
         if old != new:
             changes[field] = (old, new)

@@ -174,7 +174,7 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
     def render_for_reader(text: str) -> str:
         return resolve_entry_links(render_markdown(text, link_map=services.manual_link_map(entry.manual)), urls)
 
-    fields = [("Title", "title"), ("Summary", "summary"), ("Owner", "owner")]
+    fields = [("Title", "title"), ("Summary", "summary"), ("Owner", "owner_label")]
     other_changes = [
         {"label": label, "diff": word_diff(getattr(entry.live_version, name, "") or "", getattr(entry, name) or "")}
         for label, name in fields
@@ -400,7 +400,7 @@ def entry_diff(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
             {"manual": entry_obj.manual, "entry": entry_obj, "versions": versions, "error": _error_text(exc)},
             status=400,
         )
-    fields = [("Title", "title"), ("Summary", "summary"), ("Owner", "owner"), ("Body", "body")]
+    fields = [("Title", "title"), ("Summary", "summary"), ("Owner", "owner_label"), ("Body", "body")]
     rows = [
         {
             "label": label,
