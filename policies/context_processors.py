@@ -1,4 +1,12 @@
-from .permissions import can_approve, can_edit, can_manage, can_release_edition, can_retire, role_name
+from .permissions import (
+    can_approve,
+    can_edit,
+    can_manage,
+    can_manage_people,
+    can_release_edition,
+    can_retire,
+    role_name,
+)
 
 
 def roles(request):
@@ -11,4 +19,5 @@ def roles(request):
         "can_manage": can_manage(user),
         "can_retire": can_retire(user),
         "can_release": can_release_edition(user),
+        "can_manage_people": can_manage_people(user),
     }

@@ -35,6 +35,17 @@ def can_manage(user) -> bool:
     return can_read(user) and user.has_perm("policies.manage_manual")
 
 
+def can_manage_people(user) -> bool:
+    """Add, invite, change and deactivate people, and name teams: managers and administrators."""
+    return can_read(user) and (user.is_superuser or user.has_perm("policies.manage_manual"))
+
+
+def can_manage_person(user, person) -> bool:
+    """Administrators are changed only by administrators: a manager who could change an administrator's email
+    could reset their password and become one."""
+    return can_manage_people(user) and (user.is_superuser or not person.is_superuser)
+
+
 def can_release_edition(user) -> bool:
     return can_read(user) and user.has_perm("policies.release_edition")
 
