@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
     path("manuals/", include("policies.urls")),
+    path("people/", include("people.urls")),
     path("my/", my_home, name="my_home"),
     path("my/notifications/", include("notifications.urls")),
 ]
