@@ -12,6 +12,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from people.models import Team
 from policies import selectors, services
 from policies.importexport import manual_import, read_manual_folder
 from policies.models import Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
@@ -123,12 +124,15 @@ def tree(root: Path) -> dict[str, bytes]:
 def db_state() -> dict:
     """Everything an import could change: row counts, history counts, and each entry's state."""
     state = {}
-    for model in (Manual, Section, Entry, EntryVersion):
+    for model in (Manual, Section, Entry, EntryVersion, Team):
         state[model.__name__] = model.objects.count()
         state[f"history of {model.__name__}"] = model.history.count()
     state["entries"] = sorted(
-        Entry.objects.values_list("slug", "lock_version", "status", "live_version_id", "body", "body_html")
-    )
+        Entry.objects.values_list(
+            "slug", "lock_version", "status", "live_version_id", "body", "body_html", "audience", "owner",
+            "owner_user_id", "owner_team_id",
+        )
+    )  # fmt: skip
     return state
 
 
@@ -194,7 +198,11 @@ def test_the_import_service_reports_what_it_did(folder, alice):
     assert report.sections_created == ["policies", "procedures"]
     assert sorted(report.created) == ["guarantee", "handling-complaints", "refund-policy"]
     assert sorted(report.published) == [("guarantee", 1), ("handling-complaints", 1), ("refund-policy", 1)]
-    assert report.warnings == [] and report.missing == []
+    assert report.missing == []
+    assert report.warnings == [
+        "refund-policy.md names the owner 'Returns team', which is neither a username nor a team's slug; "
+        "kept as text and shown as unassigned"
+    ]
 
 
 def test_import_records_the_user_and_the_folder_in_history(folder, alice):
@@ -451,6 +459,31 @@ BAD_INPUT = {
         _replace("guarantee.md", "slug: guarantee", "slug: gear guarantee"),
         r"guarantee\.md, line 3: 'slug' is 'gear guarantee', which is not a valid slug",
     ),
+    "unknown team in an audience": (
+        _replace("refund-policy.md", "owner: Returns team", "audience: [night-shift]\nowner: Returns team"),
+        r"refund-policy\.md, line 7: the audience names the team 'night-shift', which is not in the app nor in "
+        r"manual\.yml's teams",
+    ),
+    "audience that is not a list": (
+        _replace("refund-policy.md", "owner: Returns team", "audience: {phone-support: yes}\nowner: Returns team"),
+        r"refund-policy\.md, line 7: 'audience' must be a list of team slugs",
+    ),
+    "audience that is not slugs": (
+        _replace("guarantee.md", "order: 2", "order: 2\naudience: [phone support, 3]"),
+        r"guarantee\.md, line 7: 'audience' must list team slugs \(letters, numbers, hyphens\), not 'phone support', 3",
+    ),
+    "team without a name": (
+        _replace("manual.yml", "sections:", "teams:\n- slug: night-shift\nsections:"),
+        r"manual\.yml, line 9: missing required field 'name'",
+    ),
+    "team slug given twice": (
+        _replace(
+            "manual.yml",
+            "sections:",
+            "teams:\n- slug: night-shift\n  name: Nights\n- slug: night-shift\n  name: N\nsections:",
+        ),
+        r"manual\.yml, line 11: the team slug 'night-shift' is used twice",
+    ),
 }
 
 
@@ -534,6 +567,182 @@ def test_a_bad_folder_fails_on_the_command_line_without_a_traceback(tmp_path):
     assert result.returncode != 0
     assert "manual.yml, line 2: malformed YAML" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Audiences, teams and owners -------------------------------------------------------------------------------------
+
+TEAMS = """\
+teams:
+- slug: phone-support
+  name: Phone support
+- slug: chat-support
+  name: Chat support
+- slug: night-shift
+  name: Night shift
+"""
+
+
+@pytest.fixture
+def teams_folder(folder) -> Path:
+    """The small folder with teams in manual.yml and audiences on two entries (one written as a single slug)."""
+    write_files(folder, {"manual.yml": MANUAL_YML + TEAMS})
+    _replace("refund-policy.md", "owner:", "audience: [phone-support, chat-support]\nowner:")(folder)
+    _replace("guarantee.md", "order: 2", "order: 2\naudience: chat-support")(folder)
+    return folder
+
+
+def test_teams_are_created_with_history_and_audiences_imported(teams_folder, alice):
+    out = run_import(teams_folder, "--publish")
+
+    assert dict(Team.objects.values_list("slug", "name")) == {
+        "phone-support": "Phone support", "chat-support": "Chat support", "night-shift": "Night shift",
+    }  # fmt: skip
+    record = Team.objects.get(slug="phone-support").history.get()
+    assert record.history_user == alice
+    assert record.history_change_reason == f"Imported from {teams_folder}"
+    refund = Entry.objects.get(slug="refund-policy")
+    assert refund.audience == refund.live_version.audience == ["chat-support", "phone-support"]
+    assert Entry.objects.get(slug="guarantee").audience == ["chat-support"]
+    assert Entry.objects.get(slug="handling-complaints").audience == []
+    assert "Teams created: phone-support, chat-support, night-shift." in out
+
+
+def test_an_audience_may_name_a_team_the_app_has_without_listing_it(folder, alice):
+    Team.objects.create(slug="store-staff", name="Store staff")
+    _replace("guarantee.md", "order: 2", "order: 2\naudience: [store-staff]")(folder)
+
+    run_import(folder, "--publish")
+
+    assert Entry.objects.get(slug="guarantee").live_version.audience == ["store-staff"]
+    assert Team.objects.count() == 1
+
+
+def test_a_team_the_app_has_keeps_its_name_with_a_warning(teams_folder, alice):
+    Team.objects.create(slug="night-shift", name="Nights")
+
+    report = manual_import(path=teams_folder, publish=True, user=alice)
+
+    assert Team.objects.get(slug="night-shift").name == "Nights"
+    assert report.teams_created == ["phone-support", "chat-support"]
+    assert "manual.yml calls the team 'night-shift' 'Night shift'; the app calls it 'Nights' (left as it is)" in (
+        report.warnings
+    )
+
+
+def test_changing_an_audience_is_a_change_like_any_other(teams_folder, alice):
+    run_import(teams_folder, "--publish")
+    _replace("refund-policy.md", "[phone-support, chat-support]", "[phone-support]")(teams_folder)
+
+    run_import(teams_folder)
+
+    refund = Entry.objects.get(slug="refund-policy")
+    assert refund.audience == ["phone-support"] and refund.has_unpublished_changes
+    assert refund.live_version.audience == ["chat-support", "phone-support"]
+
+    run_import(teams_folder, "--publish")
+
+    refund = Entry.objects.get(slug="refund-policy")
+    assert refund.live_version.number == 2
+    assert refund.live_version.audience == ["phone-support"]
+    assert refund.live_version.change_summary == f"Imported from {teams_folder}: changed audience"
+    before = db_state()
+
+    out = run_import(teams_folder, "--publish")
+
+    assert db_state() == before
+    assert "Nothing to do" in out
+
+
+def test_an_unknown_audience_team_into_an_empty_database_creates_nothing(folder, alice):
+    _replace("guarantee.md", "order: 2", "order: 2\naudience: [phone-support, night-shift]")(folder)
+    write_files(folder, {"manual.yml": MANUAL_YML + "teams:\n- slug: phone-support\n  name: Phone support\n"})
+    before = db_state()
+
+    with pytest.raises(CommandError) as error:
+        run_import(folder, "--publish")
+
+    assert str(error.value) == (
+        "Nothing was imported. guarantee.md, line 7: the audience names the team 'night-shift', which is not in "
+        "the app nor in manual.yml's teams"
+    )
+    assert db_state() == before
+
+
+def test_an_owner_names_a_person_by_username_or_a_team_by_slug(folder, alice, bob):
+    returns = Team.objects.create(slug="returns", name="Returns team")
+    _replace("refund-policy.md", "owner: Returns team", "owner: returns")(folder)
+    _replace("guarantee.md", "order: 2", "order: 2\nowner: bob")(folder)
+    _replace("complaints/handling-complaints.md", "section: procedures", "section: procedures\nowner: Complaints desk")(
+        folder
+    )
+
+    report = manual_import(path=folder, publish=True, user=alice)
+
+    refund, guarantee, complaints = (
+        Entry.objects.get(slug=s) for s in ("refund-policy", "guarantee", "handling-complaints")
+    )
+    assert (refund.owner_team, refund.owner_user, refund.owner) == (returns, None, "")
+    assert refund.live_version.owner_team == returns and refund.live_version.owner_label == "Returns team"
+    assert (guarantee.owner_user, guarantee.owner_team, guarantee.owner) == (bob, None, "")
+    assert (complaints.owner_user, complaints.owner_team, complaints.owner) == (None, None, "Complaints desk")
+    assert complaints.owner_unassigned
+    assert report.warnings == [
+        "complaints/handling-complaints.md names the owner 'Complaints desk', which is neither a username nor a "
+        "team's slug; kept as text and shown as unassigned"
+    ]
+
+
+def test_an_owner_becoming_a_team_on_reimport_makes_a_new_version(folder, alice):
+    run_import(folder, "--publish")
+    Team.objects.create(slug="returns", name="Returns team")
+    _replace("refund-policy.md", "owner: Returns team", "owner: returns")(folder)
+
+    run_import(folder, "--publish")
+
+    version = Entry.objects.get(slug="refund-policy").live_version
+    assert version.number == 2 and version.owner_team.slug == "returns" and version.owner == ""
+    assert version.change_summary == f"Imported from {folder}: changed owner, owner_team"
+
+
+def test_audiences_owners_and_teams_survive_export_and_import_byte_for_byte(teams_folder, alice, bob, tmp_path):
+    _replace("guarantee.md", "order: 2", "order: 2\nowner: bob")(teams_folder)
+    _replace("complaints/handling-complaints.md", "channels:", "owner: night-shift\nchannels:")(teams_folder)
+    run_import(teams_folder, "--publish")
+    Team.objects.create(slug="unused", name="Named by no entry")
+    run_export("test-manual", tmp_path / "first")
+    first = tree(tmp_path / "first")
+    assert (
+        first["manual.yml"]
+        .decode()
+        .endswith(
+            "teams:\n- slug: chat-support\n  name: Chat support\n- slug: night-shift\n  name: Night shift\n"
+            "- slug: phone-support\n  name: Phone support\n"
+        )
+    )
+    assert (
+        b"channels: [phone, email]\naudience: [chat-support, phone-support]\nowner: Returns team\n"
+        in (first["refund-policy.md"])
+    )
+    assert b"audience: [chat-support]\nowner: bob\n" in first["guarantee.md"]
+    assert b"channels: [chat]\nowner: night-shift\n" in first["handling-complaints.md"]
+    wipe_manuals()
+    Team.objects.all().delete()
+
+    run_import(tmp_path / "first", "--publish")
+    run_export("test-manual", tmp_path / "second")
+
+    assert tree(tmp_path / "second") == first
+    assert Entry.objects.get(slug="handling-complaints").owner_team.name == "Night shift"
+
+
+def test_an_export_without_audiences_or_team_owners_lists_no_teams(folder, alice, tmp_path):
+    Team.objects.create(slug="phone-support", name="Phone support")
+    run_import(folder, "--publish")
+
+    run_export("test-manual", tmp_path / "out")
+
+    assert b"teams" not in (tmp_path / "out" / "manual.yml").read_bytes()
+    assert b"audience" not in (tmp_path / "out" / "refund-policy.md").read_bytes()
 
 
 # Who imports ---------------------------------------------------------------------------------------------------

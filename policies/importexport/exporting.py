@@ -12,11 +12,14 @@ from pathlib import Path
 import yaml
 from django.db.models import F
 
+from people.models import Team
+
 from ..models import Entry, EntryStatus, EntryVersion, Manual, Section
 from .folder import MANUAL_FILE, SKIPPED_FILES, ManualExportError, clean_body, clean_text, dump_yaml, importable_files
 
 
-def manual_yaml(manual: Manual, sections: list[Section]) -> str:
+def manual_yaml(manual: Manual, sections: list[Section], teams: list[Team] = ()) -> str:
+    """manual.yml: the manual's fields, its sections in order, and ``teams`` (those the entries name)."""
     data: dict = {"title": clean_text(manual.title), "slug": manual.slug}
     for name in ("organisation", "mission", "vision"):
         value = clean_text(getattr(manual, name))
@@ -28,6 +31,8 @@ def manual_yaml(manual: Manual, sections: list[Section]) -> str:
         if clean_text(section.intro):
             item["intro"] = clean_text(section.intro)
         data["sections"].append(item)
+    if teams:
+        data["teams"] = [{"slug": team.slug, "name": clean_text(team.name)} for team in teams]
     return dump_yaml(data)
 
 
@@ -45,8 +50,11 @@ def entry_markdown(text, *, entry: Entry, section: Section) -> str:
         "order": entry.order,
         "channels": list(text.channels or []),
     }
-    if clean_text(text.owner):
-        data["owner"] = clean_text(text.owner)
+    if text.audience:
+        data["audience"] = list(text.audience)
+    owner = _owner_name(text)
+    if owner:
+        data["owner"] = owner
     data["review_every_months"] = text.review_every_months
     if clean_text(text.summary):
         data["summary"] = clean_text(text.summary)
@@ -54,6 +62,20 @@ def entry_markdown(text, *, entry: Entry, section: Section) -> str:
         data["effective_date"] = text.effective_date
     body = clean_body(text.body)
     return f"---\n{dump_yaml(data)}---\n" + (f"\n{body}\n" if body else "")
+
+
+def _owner_name(text) -> str:
+    """The owner as the import reads it: a username, a team's slug, or else the words."""
+    if text.owner_user_id:
+        return text.owner_user.get_username()
+    if text.owner_team_id:
+        return text.owner_team.slug
+    return clean_text(text.owner)
+
+
+def _team_slugs(text) -> list[str]:
+    """The teams an entry or version names: its audience and its owning team."""
+    return [*(text.audience or []), *([text.owner_team.slug] if text.owner_team_id else [])]
 
 
 @dataclass
@@ -74,21 +96,32 @@ def manual_export_markdown(*, manual: Manual, path: str | Path, drafts: bool = F
     _check_export_folder(root, manual)
     sections = list(Section.objects.filter(manual=manual).order_by("order", "id"))
     by_id = {s.pk: s for s in sections}
-    files: dict[str, str] = {MANUAL_FILE: manual_yaml(manual, sections)}
+    entry_files: dict[str, str] = {}
+    named_teams: set[str] = set()
     if drafts:
-        entries = Entry.objects.filter(manual=manual).exclude(status=EntryStatus.RETIRED).order_by("slug")
+        entries = (
+            Entry.objects.filter(manual=manual)
+            .exclude(status=EntryStatus.RETIRED)
+            .select_related("owner_user", "owner_team")
+            .order_by("slug")
+        )
         for entry in entries:
-            files[f"{entry.slug}.md"] = entry_markdown(entry, entry=entry, section=by_id[entry.section_id])
+            entry_files[f"{entry.slug}.md"] = entry_markdown(entry, entry=entry, section=by_id[entry.section_id])
+            named_teams.update(_team_slugs(entry))
     else:
         versions = (
             EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"))
             .exclude(entry__status=EntryStatus.RETIRED)
-            .select_related("entry")
+            .select_related("entry", "owner_user", "owner_team")
             .order_by("slug")
         )
         for version in versions:
             entry = version.entry
-            files[f"{entry.slug}.md"] = entry_markdown(version, entry=entry, section=by_id[entry.section_id])
+            entry_files[f"{entry.slug}.md"] = entry_markdown(version, entry=entry, section=by_id[entry.section_id])
+            named_teams.update(_team_slugs(version))
+    # The teams the exported entries name, so that the folder imports where those teams do not exist yet.
+    teams = list(Team.objects.filter(slug__in=named_teams).order_by("slug")) if named_teams else []
+    files: dict[str, str] = {MANUAL_FILE: manual_yaml(manual, sections, teams), **entry_files}
     skipped = sorted(name for name in files if name in SKIPPED_FILES)
     if skipped:
         raise ManualExportError(f"An entry's slug makes the file name {skipped[0]}, which the import skips; rename it")

@@ -17,6 +17,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
+from people.models import Team
+
 from ..models import EntryKind, Section
 from ..models.entry import CHANNEL_ORDER
 from ..text import normalise_text
@@ -24,17 +26,20 @@ from ..text import normalise_text
 MANUAL_FILE = "manual.yml"
 SKIPPED_FILES = {"README.md"}
 
-MANUAL_KEYS = ("title", "slug", "organisation", "mission", "vision", "sections")
+MANUAL_KEYS = ("title", "slug", "organisation", "mission", "vision", "sections", "teams")
 SECTION_KEYS = ("slug", "title", "intro")
+TEAM_KEYS = ("slug", "name")
 # The order in which the export writes an entry's front matter.
 ENTRY_KEYS = (
-    "title", "slug", "kind", "section", "order", "channels", "owner", "review_every_months", "summary",
+    "title", "slug", "kind", "section", "order", "channels", "audience", "owner", "review_every_months", "summary",
     "effective_date",
 )  # fmt: skip
 
 KINDS = [k.value for k in EntryKind]
 MAX_REVIEW_MONTHS = 120
 MAX_ORDER = 2_147_483_647
+MAX_TEAM_SLUG = Team._meta.get_field("slug").max_length
+MAX_TEAM_NAME = Team._meta.get_field("name").max_length
 
 
 # Problems -----------------------------------------------------------------------------------------------------
@@ -103,6 +108,12 @@ class SectionPlan:
 
 
 @dataclass
+class TeamPlan:
+    slug: str
+    name: str
+
+
+@dataclass
 class EntryPlan:
     file: str
     title: str
@@ -117,9 +128,15 @@ class EntryPlan:
     effective_date: date | None
     body: str
     audience: list[str] = field(default_factory=list)  # team slugs; empty means everyone
+    audience_line: int | None = field(default=None, compare=False, repr=False)
 
-    def data(self, sections: dict[str, Section]) -> dict:
-        """The entry's fields as the services take them."""
+    def data(self, sections: dict[str, Section], owners: dict[str, tuple] | None = None) -> dict:
+        """The entry's fields as the services take them.
+
+        ``owners`` maps ``owner`` texts to the (person, team) they name; an owner it does not map stays text.
+        """
+        owner_user, owner_team = (owners or {}).get(self.owner, (None, None))
+        named = owner_user is not None or owner_team is not None
         return {
             "kind": self.kind,
             "title": self.title,
@@ -128,7 +145,9 @@ class EntryPlan:
             "body": self.body,
             "section": sections[self.section],
             "order": self.order,
-            "owner": self.owner,
+            "owner": "" if named else self.owner,
+            "owner_user": owner_user,
+            "owner_team": owner_team,
             "channels": list(self.channels),
             "audience": sorted(self.audience),
             "review_every_months": self.review_every_months,
@@ -148,6 +167,7 @@ class ManualPlan:
     vision: str
     sections: list[SectionPlan]
     entries: list[EntryPlan]
+    teams: list[TeamPlan] = field(default_factory=list)
 
     def manual_data(self) -> dict:
         return {
@@ -273,6 +293,25 @@ class _Fields:
             return []
         return value
 
+    def team_slugs(self, key: str) -> list[str]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem(key, f"'{key}' must be a list of team slugs, like [phone-support, chat-support]")
+            return []
+        bad = [v for v in value if not isinstance(v, str) or not _is_slug(v)]
+        if bad:
+            listed = ", ".join(_show(b) for b in bad[:5])
+            self.problem(key, f"'{key}' must list team slugs (letters, numbers, hyphens), not {listed}")
+            return []
+        if len(set(value)) != len(value):
+            self.problem(key, f"a team is listed twice in '{key}'")
+            return []
+        return value
+
     def date(self, key: str) -> date | None:
         value = self.data.get(key)
         if value is None or value == "":
@@ -286,6 +325,14 @@ class _Fields:
         except ValueError:
             self.problem(key, f"'{key}' must be a date written YYYY-MM-DD, not {_show(value)}")
             return None
+
+
+def _is_slug(value: str) -> bool:
+    try:
+        validate_slug(value)
+    except ValidationError:
+        return False
+    return True
 
 
 _repr = reprlib.Repr()
@@ -475,6 +522,7 @@ def _read_manual_file(path: Path, root: Path, problems: list[Problem]) -> Manual
         sections=[],
         entries=[],
     )
+    _read_teams(data, node, fields, plan, problems)
     raw_sections = data.get("sections") or []
     if not isinstance(raw_sections, list):
         fields.problem("sections", "'sections' must be a list of sections, each with a slug and a title")
@@ -503,6 +551,30 @@ def _read_manual_file(path: Path, root: Path, problems: list[Problem]) -> Manual
     return plan
 
 
+def _read_teams(data: dict, node: yaml.Node, fields: _Fields, plan: ManualPlan, problems: list[Problem]) -> None:
+    """The teams manual.yml names, for entries' audiences: each a slug (its identity) and a name."""
+    raw_teams = data.get("teams") or []
+    if not isinstance(raw_teams, list):
+        fields.problem("teams", "'teams' must be a list of teams, each with a slug and a name")
+        return
+    item_nodes = next(value.value for key, value in node.value if key.value == "teams") if raw_teams else []
+    seen: set[str] = set()
+    for item, item_node in zip(raw_teams, item_nodes, strict=True):
+        line = 1 + item_node.start_mark.line
+        if not isinstance(item, dict):
+            problems.append(Problem(MANUAL_FILE, "each team must be a mapping with slug and name", line))
+            continue
+        team = _Fields(item, _key_lines(item_node, 1), file=MANUAL_FILE, line=line, problems=problems)
+        team.unknown_keys(TEAM_KEYS, "a team")
+        slug = team.slug("slug", max_length=MAX_TEAM_SLUG)
+        if slug != slug.lower():
+            team.problem("slug", f"the team slug '{slug}' must be in lower case")
+        if slug and slug in seen:
+            team.problem("slug", f"the team slug '{slug}' is used twice")
+        seen.add(slug)
+        plan.teams.append(TeamPlan(slug=slug, name=team.text("name", required=True, max_length=MAX_TEAM_NAME)))
+
+
 def _read_entry_file(
     path: Path, name: str, problems: list[Problem], known_sections: set[str] | None
 ) -> EntryPlan | None:
@@ -525,6 +597,8 @@ def _read_entry_file(
         section=fields.slug("section"),
         order=fields.integer("order", default=0, minimum=0, maximum=MAX_ORDER),
         channels=fields.channels("channels"),
+        audience=fields.team_slugs("audience"),
+        audience_line=fields.lines.get("audience"),
         owner=fields.text("owner", max_length=200),
         review_every_months=fields.integer("review_every_months", default=12, minimum=1, maximum=MAX_REVIEW_MONTHS),
         summary=fields.text("summary", max_length=500),

@@ -9,19 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+
+from people.models import Team
+from people.services import team_save
 
 from .. import services
 from ..models import Entry, EntryStatus, Manual, Section
 from ..permissions import can_edit, can_import, can_manage
 from ..rendering.markdown import render_markdown
-from .folder import EntryPlan, ManualImportError, ManualPlan, Problem, read_manual_folder
+from .folder import MANUAL_FILE, EntryPlan, ManualImportError, ManualPlan, Problem, read_manual_folder
 
 # The fields a published version is compared on. Where an entry sits (section, order) is arranged by managers
 # and applies at once, so a change there alone makes no new version. The slug is the entry's identity: the
 # import finds entries by it, and the export writes the entry's, so it never differs from the file's.
 TEXT_FIELDS = tuple(f for f in services.ENTRY_CONTENT_FIELDS if f not in services.PLACEMENT_FIELDS and f != "slug")
+# Fields holding another row, compared by id.
+RELATION_FIELDS = ("section", "owner_user", "owner_team")
 
 
 @dataclass
@@ -33,6 +39,7 @@ class ImportReport:
     publish: bool
     manual_created: bool = False
     manual_changed: list[str] = field(default_factory=list)
+    teams_created: list[str] = field(default_factory=list)
     sections_created: list[str] = field(default_factory=list)
     sections_updated: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
@@ -49,6 +56,7 @@ class ImportReport:
         return bool(
             self.manual_created
             or self.manual_changed
+            or self.teams_created
             or self.sections_created
             or self.sections_updated
             or self.created
@@ -71,6 +79,7 @@ class ImportReport:
         out = [
             f"Manual '{self.manual.slug}' ({self.manual.title}): {manual_state}.",
             f"Sections: {len(self.sections_created)} created, {len(self.sections_updated)} changed.",
+            *([f"Teams created: {', '.join(self.teams_created)}."] if self.teams_created else []),
             f"Entries: {len(self.created)} created, {len(self.updated)} changed, {len(self.unchanged)} unchanged; "
             + published,
         ]
@@ -121,20 +130,23 @@ def manual_import_plan(*, plan: ManualPlan, publish: bool, user, source: str, dr
     existing: dict[str, Entry] = {}
     if manual is not None:
         existing = {e.slug: e for e in Entry.objects.filter(manual=manual).select_related("live_version")}
-    retired = [
+    refused = [
         Problem(e.file, f"the entry '{e.slug}' is retired in the manual; remove the file or restore the entry first")
         for e in plan.entries
         if e.slug in existing and existing[e.slug].status == EntryStatus.RETIRED
     ]
-    if retired:
-        raise ManualImportError(retired)
+    refused += _audience_problems(plan)
+    if refused:
+        raise ManualImportError(refused)
 
     report = ImportReport(manual=manual, source=source, publish=publish)
     report.warnings = _broken_link_warnings(plan, set(existing))
     reason = f"Imported from {source}"
     report.manual = manual = _import_manual(manual, plan, user=user, reason=reason, report=report)
+    _import_teams(plan, user=user, reason=reason, report=report)
     sections = _import_sections(manual, plan, user=user, reason=reason, report=report)
-    to_publish = _import_entries(manual, plan, sections, existing, user=user, reason=reason, report=report)
+    owners = _owners(plan, report)
+    to_publish = _import_entries(manual, plan, sections, existing, owners, user=user, reason=reason, report=report)
     for item, entry, summary in to_publish:
         try:
             version = services.entry_approve(entry=entry, user=user, change_summary=summary, enforce_review=False)
@@ -165,6 +177,65 @@ def _import_manual(manual: Manual | None, plan: ManualPlan, *, user, reason: str
     return manual
 
 
+def _audience_problems(plan: ManualPlan) -> list[Problem]:
+    """Every audience slug that names neither a team of manual.yml nor a team of the app."""
+    wanted = {slug for e in plan.entries for slug in e.audience}
+    known = {t.slug for t in plan.teams} | set(Team.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    problems = []
+    for entry in plan.entries:
+        for slug in entry.audience:
+            if slug not in known:
+                message = f"the audience names the team '{slug}', which is not in the app nor in manual.yml's teams"
+                problems.append(Problem(entry.file, message, entry.audience_line))
+    return problems
+
+
+def _import_teams(plan: ManualPlan, *, user, reason: str, report: ImportReport) -> None:
+    """Create the teams of manual.yml that the app lacks. Teams it has are left as they are: people and
+    teams are managed on the people pages, and a team's slug, not its name, is what entries use."""
+    existing = {t.slug: t for t in Team.objects.filter(slug__in=[t.slug for t in plan.teams])}
+    for item in plan.teams:
+        team = existing.get(item.slug)
+        if team is None:
+            try:
+                team_save(team=None, user=user, name=item.name, slug=item.slug, reason=reason)
+            except ValidationError as exc:
+                raise ManualImportError([Problem(MANUAL_FILE, f"team '{item.slug}': {_error_text(exc)}")]) from None
+            report.teams_created.append(item.slug)
+        elif team.name != item.name:
+            report.warnings.append(
+                f"{MANUAL_FILE} calls the team '{item.slug}' {item.name!r}; the app calls it {team.name!r} "
+                "(left as it is)"
+            )
+
+
+def _owners(plan: ManualPlan, report: ImportReport) -> dict[str, tuple]:
+    """Owner texts that are a username or a team's slug -> (person, team). Any other owner stays text, shown as
+    unassigned, and is warned about."""
+    texts = {e.owner for e in plan.entries if e.owner}
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=texts)}
+    teams = {t.slug: t for t in Team.objects.filter(slug__in=texts)}
+    owners: dict[str, tuple] = {}
+    for entry in plan.entries:
+        owner = entry.owner
+        if not owner:
+            continue
+        if owner in users:
+            owners[owner] = (users[owner], None)
+            if owner in teams:
+                report.warnings.append(
+                    f"{entry.file} names the owner '{owner}', a username and a team's slug; taken as the person"
+                )
+        elif owner in teams:
+            owners[owner] = (None, teams[owner])
+        else:
+            report.warnings.append(
+                f"{entry.file} names the owner '{owner}', which is neither a username nor a team's slug; "
+                "kept as text and shown as unassigned"
+            )
+    return owners
+
+
 def _import_sections(manual: Manual, plan: ManualPlan, *, user, reason: str, report: ImportReport):
     """Create or change the sections, placed in the order manual.yml lists them. Returns them by slug."""
     sections = {s.slug: s for s in Section.objects.filter(manual=manual)}
@@ -188,7 +259,7 @@ def _import_sections(manual: Manual, plan: ManualPlan, *, user, reason: str, rep
     return sections
 
 
-def _import_entries(manual, plan, sections, existing, *, user, reason: str, report: ImportReport):
+def _import_entries(manual, plan, sections, existing, owners, *, user, reason: str, report: ImportReport):
     """Save the working copies that differ from their files. Returns what to publish, with change summaries.
 
     With ``report.publish`` the target is the published text: an entry whose live version already matches its
@@ -197,7 +268,7 @@ def _import_entries(manual, plan, sections, existing, *, user, reason: str, repo
     publish = report.publish
     to_publish: list[tuple[EntryPlan, Entry, str]] = []
     for item in plan.entries:
-        data = item.data(sections)
+        data = item.data(sections, owners)
         entry = existing.get(item.slug)
         try:
             if entry is None:
@@ -233,10 +304,12 @@ def _changed_fields(obj, data: dict, fields) -> list[str]:
     """The fields whose value in ``data`` differs from ``obj`` (an entry or a version)."""
     changed = []
     for name in fields:
+        if name not in data:
+            continue  # not carried by the files (the comprehension questions): left as it is in the app
         value = data[name]
-        if name == "section":
-            current, value = obj.section_id, value.pk
-        elif name == "channels":
+        if name in RELATION_FIELDS:
+            current, value = getattr(obj, f"{name}_id"), (value.pk if value is not None else None)
+        elif name in ("channels", "audience"):
             current, value = list(getattr(obj, name) or []), list(value or [])
         else:
             current = getattr(obj, name)
