@@ -48,6 +48,8 @@ def normalise_entry_data(data: dict) -> dict:
         clean["channels"] = list(clean["channels"] or [])
     if "audience" in clean:
         clean["audience"] = sorted(set(clean["audience"] or []))
+    if "questions" in clean:
+        clean["questions"] = list(clean["questions"] or [])  # an empty admin field arrives as None
     return clean
 
 
