@@ -74,8 +74,10 @@ def validate_questions(value):
         choices = q["choices"]
         if not isinstance(q["prompt"], str) or not q["prompt"].strip():
             raise ValidationError(f"Question {number} has no question text.")
-        if not isinstance(choices, list) or not 2 <= len(choices) <= 6 or not all(
-            isinstance(c, str) and c.strip() for c in choices
+        if (
+            not isinstance(choices, list)
+            or not 2 <= len(choices) <= 6
+            or not all(isinstance(c, str) and c.strip() for c in choices)
         ):
             raise ValidationError(f"Question {number} needs two to six answers, none of them empty.")
         if len(set(choices)) != len(choices):
