@@ -50,6 +50,11 @@ def can_release_edition(user) -> bool:
     return can_read(user) and user.has_perm("policies.release_edition")
 
 
+def can_view_ack_reports(user) -> bool:
+    """See who has acknowledged what: managers and administrators. Agents and editors see only their own."""
+    return can_manage(user)
+
+
 def can_import(user, *, publish: bool) -> bool:
     """Import a manual from files; publishing straight from files bypasses review, so it needs an approver."""
     return can_manage(user) and can_edit(user) and (not publish or can_approve(user))
