@@ -75,10 +75,11 @@ def _blocks(text: str) -> list[str]:
     return [b for b in _BLOCK_SPLIT.split((text or "").strip("\n")) if b.strip()]
 
 
-def _marked_source(old: str, new: str) -> str:
-    """``new`` with the words removed from ``old`` and added in it wrapped in private-use marks."""
+_LINE_LEAD = re.compile(r"^(\s*(?:[-*+]|\d+[.)]|>|#{1,6})?\s*)")
+
+
+def _marked_words(old: str, new: str, out: list[str]) -> None:
     a, b = _tokens(old), _tokens(new)
-    out = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
             out.append("".join(a[i1:i2]))
@@ -88,7 +89,35 @@ def _marked_source(old: str, new: str) -> str:
         if op in ("insert", "replace"):
             added = "".join(b[j1:j2])
             out.append(_INS_OPEN + added + _INS_CLOSE if added.strip() else added)
-    return "".join(out)
+
+
+def _marked_line(line: str, mark_open: str, mark_close: str) -> str:
+    """A whole line added or removed, marked after its list, quote or heading marker so Markdown still sees it."""
+    lead = _LINE_LEAD.match(line).group(1)
+    rest = line[len(lead) :]
+    return lead + (mark_open + rest + mark_close if rest.strip() else rest)
+
+
+def _marked_source(old: str, new: str) -> str:
+    """``new`` with what was removed from ``old`` and added in it wrapped in private-use marks.
+
+    Lines are matched first and words only within lines that changed, so an added list item is marked whole
+    instead of its words being matched against words elsewhere in the paragraph.
+    """
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+        if op == "equal":
+            out += new_lines[j1:j2]
+        elif op == "insert":
+            out += [_marked_line(line, _INS_OPEN, _INS_CLOSE) for line in new_lines[j1:j2]]
+        elif op == "delete":
+            out += [_marked_line(line, _DEL_OPEN, _DEL_CLOSE) for line in old_lines[i1:i2]]
+        else:
+            pieces: list[str] = []
+            _marked_words("\n".join(old_lines[i1:i2]), "\n".join(new_lines[j1:j2]), pieces)
+            out.append("".join(pieces))
+    return "\n".join(out)
 
 
 def _marks_to_tags(html: str) -> str:

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from people.models import Team
 from policies import selectors, services
 from policies.importexport import manual_import, read_manual_folder
-from policies.models import Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
+from policies.models import Acknowledgement, Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
 from policies.rendering.markdown import resolve_entry_links
 
 DEMO = Path(django_settings.BASE_DIR) / "policies" / "demo" / "manual"
@@ -157,7 +157,7 @@ def windows_copy(root: Path, dest: Path) -> Path:
 
 def wipe_manuals() -> None:
     """Empty the database of manuals and their history, as a fresh install would be."""
-    for model in (StoredPDF, Edition):
+    for model in (StoredPDF, Edition, Acknowledgement):
         model.objects.all().delete()
     Entry.objects.update(live_version=None, ack_version=None)
     for model in (EntryVersion, Entry, Section, Manual):

@@ -27,7 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from policies import events, services
+from people.models import Team
+from policies import acknowledgements, events, services
 from policies.importexport import ManualImportError, ManualPlan, manual_import_plan, read_manual_folder
 from policies.models import Acknowledgement, Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
 
@@ -76,8 +77,11 @@ DEMO_USERS = (
     DemoUser("dana", "Managers", "Dana Osei", "manager: reviews, publishes, retires entries"),
     DemoUser("editor", "Editors", "Eli Brooks", "editor: drafts and submits for review"),
     DemoUser("omar", "Editors", "Omar Haddad", "editor: drafts and submits for review"),
-    DemoUser("agent", "Agents", "Ava Lind", "agent: reads the manual"),
+    DemoUser("agent", "Agents", "Ava Lind", "agent: phone and chat support"),
+    DemoUser("sam", "Agents", "Sam Ortiz", "agent: store staff"),
 )
+# The teams each agent works in (the teams themselves come with the demo folder's manual.yml).
+DEMO_TEAMS = {"agent": ("phone-support", "chat-support"), "sam": ("store-staff",)}
 
 
 # The story -----------------------------------------------------------------------------------------------------
@@ -99,6 +103,14 @@ class Launch:
 
     days_ago: int
     sections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The agents read the manual and acknowledge everything that applies to them and awaits them."""
+
+    days_ago: int
+    usernames: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -163,6 +175,7 @@ STORY = (
     Launch(357, ("foundations", "policies")),
     Launch(350, ("procedures", "channel-protocols")),
     Launch(343, ("service-standards", "training-and-quality")),
+    Reading(336, ("agent", "sam")),
     Revision(
         326, "how-we-speak", author="editor", approver="dana", material=False,
         note="Quality reviews keep hearing 'no problem' in answer to an apology. Suggesting a better phrase.",
@@ -250,6 +263,7 @@ STORY = (
             "support.",
         ),),
     ),
+    Reading(145, ("agent",)),
     Revision(
         131, "handling-complaints", author="dana", approver="manager", material=True,
         note="Customers who complain by chat or social media expect to hear back sooner than by letter.",
@@ -501,6 +515,8 @@ class _Story:
                     self._retire(step)
                 case Proposal():
                     self._propose(step)
+                case Reading():
+                    self._read(step)
         except (ValidationError, ManualImportError) as exc:
             raise DemoError(f"The demo story failed at {step}: {exc}") from exc
 
@@ -512,6 +528,20 @@ class _Story:
         )
         with self.at(self.day(step.days_ago), 10, 0):
             manual_import_plan(plan=plan, publish=True, user=self.users["manager"], source=LAUNCH_SOURCE)
+
+    def _read(self, step: Reading) -> None:
+        entries = list(
+            Entry.objects.live().filter(manual__slug=DEMO_MANUAL_SLUG).select_related("ack_version", "manual")
+        )
+        with self.at(self.day(step.days_ago), 11, 0):
+            for username in step.usernames:
+                user = self.users[username]
+                teams = Team.objects.filter(slug__in=DEMO_TEAMS.get(username, ()))
+                if not user.profile.teams.exists():
+                    user.profile.teams.set(teams)
+                for state in acknowledgements.states_for(user, entries):
+                    if not state.done:
+                        acknowledgements.entry_acknowledge(entry=state.entry, user=user)
 
     def _edit(self, slug: str, author, edits, fields: dict) -> Entry:
         entry = self.entry(slug)

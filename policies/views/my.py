@@ -1,6 +1,8 @@
 """A person's own home page: what awaits their acknowledgement, what changed since their last visit, and their
 notifications. People land here after signing in."""
 
+from datetime import timedelta
+
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +38,9 @@ def my_home(request: HttpRequest) -> HttpResponse:
         "manuals": selectors.manual_list(),
         **_notifications(request.user),
     }
-    # A visit timestamp, excluded from the profile's history: not a change anyone made to the profile.
-    Profile.objects.filter(pk=profile.pk).update(last_seen_home_at=timezone.now())
+    # A visit timestamp, excluded from the profile's history: not a change anyone made to the profile. Visits
+    # within half an hour count as one, so coming back to the page a minute later still shows what changed.
+    now = timezone.now()
+    if profile.last_seen_home_at is None or now - profile.last_seen_home_at > timedelta(minutes=30):
+        Profile.objects.filter(pk=profile.pk).update(last_seen_home_at=now)
     return render(request, "policies/my_home.html", context)

@@ -18,11 +18,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import acknowledgements, pdfs, selectors
-from ..diffing import word_diff
+from ..diffing import rendered_diff
 from ..models import PDFKind, PDFStatus, StoredPDF
 from ..permissions import can_open_pdf, require
 from ..rendering import document
-from ..rendering.markdown import resolve_entry_links
+from ..rendering.markdown import render_markdown, resolve_entry_links
+from ..services import manual_link_map
 
 
 def bad_request(request: HttpRequest, message: str, manual=None) -> HttpResponse:
@@ -96,8 +97,14 @@ def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version, *, 
     ack = acknowledgements.entry_state(entry_obj, request.user) if entry_obj is not None else None
     ack_diff = None
     if ack is not None and ack.asked_again:
+        # The change as they will read it, unchanged paragraphs folded: rendered here, for this reader only.
         bodies = selectors.version_bodies([ack.acknowledged, version])
-        ack_diff = word_diff(bodies.get(ack.acknowledged.pk, ""), bodies.get(version.pk, ""))
+        urls = snapshot.page_urls()
+        ack_diff = rendered_diff(
+            bodies.get(ack.acknowledged.pk, ""),
+            bodies.get(version.pk, ""),
+            render=lambda text: resolve_entry_links(render_markdown(text, link_map=manual_link_map(manual)), urls),
+        )
     return render(
         request,
         "policies/entry_detail.html",
