@@ -5,6 +5,7 @@ from .permissions import (
     can_manage_people,
     can_release_edition,
     can_retire,
+    can_view_ack_reports,
     role_name,
 )
 
@@ -20,4 +21,5 @@ def roles(request):
         "can_retire": can_retire(user),
         "can_release": can_release_edition(user),
         "can_manage_people": can_manage_people(user),
+        "can_view_ack_reports": can_view_ack_reports(user),
     }
