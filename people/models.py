@@ -39,12 +39,15 @@ class Profile(models.Model):
     notify_by = models.CharField(max_length=20, choices=NotifyBy.choices, default=NotifyBy.IMMEDIATE)
     # When the person last opened their home page: "what changed since your last visit" starts here.
     last_seen_home_at = models.DateTimeField(null=True, blank=True)
+    # Where "changed since your last visit" starts: the visit before this one (visits within half an hour of
+    # each other count as one).
+    home_changes_from = models.DateTimeField(null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     invited_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["last_seen_home_at"], m2m_fields=[teams])
+    history = HistoricalRecords(excluded_fields=["last_seen_home_at", "home_changes_from"], m2m_fields=[teams])
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

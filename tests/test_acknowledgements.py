@@ -173,3 +173,19 @@ def test_the_home_page_costs_the_same_queries_at_any_size(client, make_entry, ca
     with django_assert_max_num_queries(16) as big:
         client.get("/my/")
     assert len(small.captured_queries) == len(big.captured_queries)
+
+
+def test_changed_since_the_last_visit_lists_what_was_published_after_it(client, make_entry, carol, bob, alice):
+    entry = make_entry("refund-policy", title="Refund policy")
+    client.force_login(carol)
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        client.get("/my/")  # a visit: the window starts here for the next one
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        revise(entry, body="Refunds within **45 days**.", material=True, bob=bob, alice=alice)
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        page = client.get("/my/").content.decode()
+        assert "version 2" in page and "Revised" in page
+        # Coming back a few minutes later still shows the same changes.
+        assert "version 2" in client.get("/my/").content.decode()
+    with time_machine.travel(timezone.now() + timedelta(days=4)):
+        assert "Nothing that applies to you changed since" in client.get("/my/").content.decode()

@@ -175,7 +175,7 @@ STORY = (
     Launch(357, ("foundations", "policies")),
     Launch(350, ("procedures", "channel-protocols")),
     Launch(343, ("service-standards", "training-and-quality")),
-    Reading(336, ("agent", "sam")),
+    Reading(336, ("agent", "sam", "manager", "dana", "editor", "omar")),
     Revision(
         326, "how-we-speak", author="editor", approver="dana", material=False,
         note="Quality reviews keep hearing 'no problem' in answer to an apology. Suggesting a better phrase.",
@@ -263,7 +263,7 @@ STORY = (
             "support.",
         ),),
     ),
-    Reading(145, ("agent",)),
+    Reading(145, ("agent", "manager", "dana")),
     Revision(
         131, "handling-complaints", author="dana", approver="manager", material=True,
         note="Customers who complain by chat or social media expect to hear back sooner than by letter.",

@@ -28,19 +28,23 @@ def _notifications(user) -> dict:
 @login_required
 def my_home(request: HttpRequest) -> HttpResponse:
     profile, _ = Profile.objects.get_or_create(user=request.user)
+    now = timezone.now()
+    # Visits within half an hour of each other count as one, so coming back a minute later still shows what
+    # changed since the visit before. These are visit timestamps, outside the profile's history.
+    since = profile.home_changes_from
+    if profile.last_seen_home_at is None:
+        since = now - timedelta(days=30)
+    elif now - profile.last_seen_home_at > timedelta(minutes=30):
+        since = profile.last_seen_home_at
+    since = since or now - timedelta(days=30)
+    Profile.objects.filter(pk=profile.pk).update(last_seen_home_at=now, home_changes_from=since)
     pending = acknowledgements.pending_for(request.user)
-    changed = acknowledgements.changed_since(request.user, profile.last_seen_home_at)
     context = {
         "pending": pending,
         "overdue": sum(1 for state in pending if state.overdue),
-        "changed": changed,
-        "last_seen": profile.last_seen_home_at,
+        "changed": acknowledgements.changed_since(request.user, since),
+        "since": since,
         "manuals": selectors.manual_list(),
         **_notifications(request.user),
     }
-    # A visit timestamp, excluded from the profile's history: not a change anyone made to the profile. Visits
-    # within half an hour count as one, so coming back to the page a minute later still shows what changed.
-    now = timezone.now()
-    if profile.last_seen_home_at is None or now - profile.last_seen_home_at > timedelta(minutes=30):
-        Profile.objects.filter(pk=profile.pk).update(last_seen_home_at=now)
     return render(request, "policies/my_home.html", context)
