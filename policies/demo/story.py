@@ -13,6 +13,7 @@ Every step calls the service a person in the app would use; nothing writes a mod
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -27,7 +28,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from people.models import Team
+from notifications.models import Notification
+from notifications.services import notification_preference_save, queue_reminders
+from people.models import NotifyBy, Team
 from policies import acknowledgements, events, services
 from policies.importexport import ManualImportError, ManualPlan, manual_import_plan, read_manual_folder
 from policies.models import Acknowledgement, Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
@@ -385,10 +388,16 @@ def demo_load(*, today: date | None = None) -> DemoLoad:
     with story.at(story.day(364), 9, 0):
         users, created = _demo_users()
     story.users = users
-    with events.muted():  # the story is history: nobody is told today about changes made months ago
-        for step in STORY:
+    for username in (demo.username for demo in DEMO_USERS):
+        # Demo addresses are made up: notifications stay in the app rather than filling the console.
+        notification_preference_save(user=users[username], notify_by=NotifyBy.NONE, changed_by=users[username])
+    for step in STORY:
+        # The story is history: nobody is told today about changes made months ago. Only the draft in review
+        # now tells the managers, as it would have.
+        with nullcontext() if isinstance(step, Proposal) else events.muted():
             story.play(step)
     story.check_ends_at(plan)
+    queue_reminders()  # acknowledgements overdue or due soon, and the managers' weekly summary
 
     manual = demo_manual()
     launches = [story.day(step.days_ago) for step in STORY if isinstance(step, Launch)]
@@ -662,6 +671,7 @@ def demo_delete(manual: Manual) -> DemoDeletion:
     Edition.objects.filter(manual=manual).delete()  # with their sections, entries and PDFs
     # Entries and versions point at each other (live_version, entry), both PROTECT. A plain update breaks the
     # cycle: it writes no history, and all of their history is deleted below anyway.
+    Notification.objects.filter(url__contains=f"/manuals/{manual.slug}/").delete()  # they point at what goes
     Entry.objects.filter(manual=manual).update(live_version=None, ack_version=None)
     Acknowledgement.objects.filter(entry__manual=manual).delete()
     EntryVersion.objects.filter(entry__manual=manual).delete()
