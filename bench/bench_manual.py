@@ -26,6 +26,8 @@ import time
 import warnings
 from pathlib import Path
 
+from results import print_results
+
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (
     "customer agent order refund exchange receipt delivery parcel courier account invoice payment card "
@@ -297,16 +299,7 @@ def run(args) -> int:
     row("Peak memory, this process before WeasyPrint alone", f"{self_rss_before:.0f} MB")
     row("Peak memory, this process after WeasyPrint alone", f"{self_rss_after:.0f} MB")
 
-    width = max(len(r[0]) for r in rows)
-    vwidth = max(len(r[1]) for r in rows)
-    twidth = max(len(r[2]) for r in rows)
-    print()
-    print(f"{'Measure':<{width}}  {'Value':>{vwidth}}  {'Target':<{twidth}}  Result")
-    print("-" * (width + vwidth + twidth + 14))
-    for name, value, target, result in rows:
-        print(f"{name:<{width}}  {value:>{vwidth}}  {target:<{twidth}}  {result}")
-    print(f"\n(total {time.perf_counter() - started:.0f} s)")
-    return 1 if any(r[3] == "FAIL" for r in rows) else 0
+    return print_results(rows, started=started)
 
 
 if __name__ == "__main__":
