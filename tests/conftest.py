@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
+from people.models import Team
 from policies import services
 from policies.models import Entry
 
@@ -45,6 +46,26 @@ def bob(db):
 def carol(db):
     """An agent."""
     return _user("carol", "Agents")
+
+
+@pytest.fixture
+def phone(db):
+    """The phone support team."""
+    return Team.objects.create(name="Phone support", slug="phone-support")
+
+
+@pytest.fixture
+def chat(db):
+    """The chat support team."""
+    return Team.objects.create(name="Chat support", slug="chat-support")
+
+
+@pytest.fixture
+def dave(db, chat):
+    """An agent on the chat team."""
+    user = _user("dave", "Agents")
+    user.profile.teams.add(chat)
+    return user
 
 
 @pytest.fixture

@@ -30,24 +30,6 @@ def clock():
 
 
 @pytest.fixture
-def phone(db):
-    return Team.objects.create(name="Phone support", slug="phone-support")
-
-
-@pytest.fixture
-def chat(db):
-    return Team.objects.create(name="Chat support", slug="chat-support")
-
-
-@pytest.fixture
-def dave(db, chat):
-    """An agent on the chat team."""
-    user = _user("dave", "Agents")
-    user.profile.teams.add(chat)
-    return user
-
-
-@pytest.fixture
 def erin(db, phone):
     """An agent on the phone team."""
     user = _user("erin", "Agents")

@@ -8,31 +8,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from people.models import Team
 from policies import acknowledgements, services
 from policies.models import Acknowledgement
 
 from .conftest import publish
-
-
-@pytest.fixture
-def phone(db):
-    return Team.objects.create(name="Phone support", slug="phone-support")
-
-
-@pytest.fixture
-def chat(db):
-    return Team.objects.create(name="Chat support", slug="chat-support")
-
-
-@pytest.fixture
-def dave(db, chat):
-    """An agent on the chat team."""
-    from .conftest import _user
-
-    user = _user("dave", "Agents")
-    user.profile.teams.add(chat)
-    return user
 
 
 def revise(entry, *, body, material, bob, alice, audience=None):
