@@ -79,6 +79,16 @@ def can_approve_entry(user, entry) -> bool:
     return can_approve(user) and entry.status == EntryStatus.IN_REVIEW and not four_eyes_blocks(user, entry)
 
 
+def can_record_review(user, entry) -> bool:
+    """Record "Reviewed, no change" on ``entry``: editors and managers, and whoever owns it (the person, or a
+    member of the team)."""
+    if not can_read(user):
+        return False
+    if can_edit(user) or entry.owner_user_id == user.pk:
+        return True
+    return bool(entry.owner_team_id) and entry.owner_team.members.filter(user=user).exists()
+
+
 def can_open_pdf(user, pdf) -> bool:
     """Stored PDFs of the manual are for every reader, except onboarding packets: those open for the people who
     asked for them (the file is shared by everyone who asks for the same packet) and for editors and managers."""

@@ -220,7 +220,8 @@ class TimelineEvent:
 
 
 def entry_timeline(entry: Entry) -> list[TimelineEvent]:
-    """Versions and every recorded change of the working copy, newest first. Two queries."""
+    """Versions, reviews that found no change and every recorded change of the working copy, newest first.
+    Three queries."""
     events = [
         TimelineEvent(
             at=v.approved_at,
@@ -234,13 +235,18 @@ def entry_timeline(entry: Entry) -> list[TimelineEvent]:
     ]
     for record in entry.history.select_related("history_user").order_by("-history_date", "-history_id"):
         reason = record.history_change_reason or ""
-        if reason.startswith("Published version"):
-            continue  # shown as the version itself
+        if reason.startswith(("Published version", "Reviewed, no change")):
+            continue  # shown as the version or the review itself
         events.append(
             TimelineEvent(
                 at=record.history_date, who=record.history_user, what=reason or "Changed", status=record.status
             )
         )
+    events += [
+        TimelineEvent(at=r.reviewed_at, who=r.reviewed_by, what=f"Reviewed, no change (version {r.version.number})",
+                      detail=r.note)
+        for r in entry.reviews.select_related("reviewed_by", "version")
+    ]  # fmt: skip
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 

@@ -8,3 +8,21 @@ def make_pdf(pdf_id: int) -> None:
     from .pdfs import pdf_make
 
     pdf_make(pdf_id=pdf_id)
+
+
+@task()
+def review_reminders(every_hours: int = 0) -> int:
+    """Remind owners of entries due for review (``policies.reviews.review_reminders_send``). With
+    ``every_hours``, the task queues itself to run again that many hours later, so one enqueue keeps the worker
+    sending them (where the task backend can defer work). Running it more often never sends a reminder twice."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .reviews import review_reminders_send
+
+    count = review_reminders_send()
+    if every_hours > 0 and review_reminders.get_backend().supports_defer:
+        later = review_reminders.using(run_after=timezone.now() + timedelta(hours=every_hours))
+        later.enqueue(every_hours=every_hours)
+    return count

@@ -2,9 +2,10 @@ from .acknowledgement import Acknowledgement, AckSource, QuizAttempt
 from .edition import Edition, EditionEntry, EditionSection, PDFKind, PDFStatus, StoredPDF
 from .entry import Channel, Entry, EntryKind, EntryRedirect, EntryStatus, EntryVersion
 from .manual import Manual, Section
+from .review import EntryReview
 
 __all__ = [
     "AckSource", "Acknowledgement", "QuizAttempt",
-    "Channel", "Edition", "EditionEntry", "EditionSection", "Entry", "EntryKind", "EntryRedirect", "EntryStatus",
-    "EntryVersion", "Manual", "PDFKind", "PDFStatus", "Section", "StoredPDF",
+    "Channel", "Edition", "EditionEntry", "EditionSection", "Entry", "EntryKind", "EntryRedirect", "EntryReview",
+    "EntryStatus", "EntryVersion", "Manual", "PDFKind", "PDFStatus", "Section", "StoredPDF",
 ]  # fmt: skip

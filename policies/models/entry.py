@@ -7,8 +7,6 @@ and the PDF only ever read versions, so draft text cannot leak to them.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -171,6 +169,9 @@ class Entry(OwnerLabelMixin, models.Model):
     has_unpublished_changes = models.BooleanField(default=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
     last_published_at = models.DateTimeField(null=True, blank=True)
+    # When the entry is next due for review: ``review_every_months`` calendar months after its last publication
+    # or recorded review (``policies.reviews``). Stored so the reviews page and the reminders can filter on it.
+    next_review_on = models.DateField(null=True, blank=True, db_index=True, editable=False)
     # Set while the entry is out of the manual: from its retirement until a reinstated draft is approved.
     retired_at = models.DateTimeField(null=True, blank=True)
     retired_reason = models.CharField(max_length=500, blank=True)
@@ -234,14 +235,11 @@ class Entry(OwnerLabelMixin, models.Model):
 
     @property
     def next_review_due(self):
-        if not self.last_published_at:
-            return None
-        return (self.last_published_at + timedelta(days=round(self.review_every_months * 30.44))).date()
+        return self.next_review_on
 
     @property
     def review_overdue(self) -> bool:
-        due = self.next_review_due
-        return bool(due and due < timezone.localdate())
+        return bool(self.next_review_on and self.next_review_on < timezone.localdate())
 
 
 class EntryVersion(OwnerLabelMixin, models.Model):

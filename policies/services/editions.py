@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import events, selectors
-from ..models import Edition, EditionEntry, EditionSection, Manual
+from ..models import Edition, EditionEntry, EditionSection, EntryReview, Manual
 from ..permissions import can_release_edition, require
 from ..rendering.markdown import render_markdown
 from ..text import normalise_text
@@ -37,7 +37,8 @@ def edition_draft_notes(manual: Manual) -> str:
     previous = selectors.latest_edition(manual)
     before = selectors.edition_snapshot(previous) if previous else None
     changes = selectors.snapshot_changes(before, selectors.manual_snapshot(manual, bodies=False))
-    if not changes:
+    reviewed = _reviewed_since(manual, previous.released_at if previous else None, {c.slug for c in changes})
+    if not changes and not reviewed:
         return "No entries changed since the previous edition."
     headings = {"new": "New entries", "revised": "Revised entries", "retired": "Retired entries"}
     lines: list[str] = []
@@ -52,7 +53,19 @@ def edition_draft_notes(manual: Manual) -> str:
                 detail = f"version {change.before.number} to {change.after.number}" + (f". {detail}" if detail else "")
             lines.append(f"- **{change.title}**" + (f": {detail}" if detail else ""))
         lines.append("")
+    if reviewed:
+        lines += ["## Reviewed, no change", "", *(f"- **{title}**" for title in reviewed), ""]
     return "\n".join(lines).strip() + "\n"
+
+
+def _reviewed_since(manual: Manual, since, changed_slugs: set[str]) -> list[str]:
+    """Titles of the entries in the manual reviewed with no change since ``since`` (ever, if None), leaving out
+    those the notes already list as changed."""
+    reviews = EntryReview.objects.filter(entry__manual=manual, entry__retired_at__isnull=True)
+    if since:
+        reviews = reviews.filter(reviewed_at__gt=since)
+    rows = reviews.order_by().values_list("entry__slug", "entry__live_version__title").distinct()
+    return sorted({title for slug, title in rows if slug not in changed_slugs and title}, key=str.casefold)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from ..permissions import (
     require,
 )
 from ..rendering.markdown import render_markdown
+from ..reviews import next_review_on
 from ..slugs import entry_slug_problem
 from ..text import normalise_text
 from .common import EditConflict, TransitionError, manual_link_map, save_with_history, touch_manual
@@ -306,6 +307,7 @@ def entry_approve(
     entry.has_unpublished_changes = False
     entry.first_published_at = entry.first_published_at or now
     entry.last_published_at = now
+    entry.next_review_on = next_review_on(entry)
     entry.retired_at = None  # an approved reinstatement puts the entry back in the manual
     entry.retired_reason = ""
     entry.review_comment = ""

@@ -1,0 +1,43 @@
+"""The review schedule: what is overdue or due soon for review, and "Reviewed, no change"."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .. import reviews, selectors
+from ..models import Entry
+from ..permissions import can_edit, require
+
+
+class ReviewRecordForm(forms.Form):
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(required=False, max_length=2000, widget=forms.TextInput, label="Note")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_schedule(request: HttpRequest, manual: str) -> HttpResponse:
+    require(can_edit(request.user), "Only editors and managers can open the review schedule.")
+    manual_obj = selectors.manual_get(manual)
+    if request.method == "POST":
+        form = ReviewRecordForm(request.POST)
+        if form.is_valid():
+            entry = get_object_or_404(Entry, manual=manual_obj, pk=form.cleaned_data["entry"])
+            try:
+                reviews.entry_review_record(entry=entry, user=request.user, note=form.cleaned_data["note"])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"Recorded: “{entry.live_version.title}” reviewed, no change.")
+        else:
+            messages.error(request, "Say which entry was reviewed.")
+        return redirect("policies:review_schedule", manual=manual_obj.slug)
+    return render(
+        request,
+        "policies/review_schedule.html",
+        {"manual": manual_obj, "nav": "reviews", "groups": reviews.reviews_due(manual_obj)},
+    )

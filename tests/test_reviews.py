@@ -1,0 +1,250 @@
+"""The review schedule: due dates in calendar months, "Reviewed, no change", the reviews page and reminders."""
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+
+from notifications.models import Notification, NotificationKind
+from policies import services
+from policies.models import Entry, EntryReview
+from policies.reviews import add_months, entry_review_record, review_reminders_send
+from policies.selectors import entry_timeline
+
+from .conftest import _user, publish
+
+URL = "/manuals/service/reviews/"
+START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
+QUERIES = 7  # session, user, two for permissions, manual, due entries (owners and versions joined), unread count
+REMINDER_KINDS = [NotificationKind.REVIEW_DUE_SOON, NotificationKind.REVIEW_OVERDUE]
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def reminders():
+    return Notification.objects.filter(kind__in=REMINDER_KINDS)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 1, 31), 1, date(2028, 2, 29)),  # a leap year
+        (date(2028, 2, 29), 12, date(2029, 2, 28)),
+        (date(2028, 2, 29), 48, date(2032, 2, 29)),
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),
+        (date(2026, 8, 31), 6, date(2027, 2, 28)),
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        (date(2026, 5, 10), 0, date(2026, 5, 10)),
+        (date(2026, 1, 1), 24, date(2028, 1, 1)),
+    ],
+)
+def test_add_months_moves_by_calendar_months_and_clamps_to_the_month_end(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_publishing_sets_the_next_review_date(clock, make_entry):
+    entry = make_entry(review_every_months=1)
+    assert entry.next_review_on == date(2026, 2, 28)
+    assert entry.next_review_due == date(2026, 2, 28)
+
+
+def test_a_draft_has_no_review_date(clock, make_entry):
+    assert make_entry(published=False).next_review_on is None
+
+
+def test_a_new_version_restarts_the_cycle(clock, make_entry, bob, alice):
+    entry = make_entry(review_every_months=6)
+    clock.move_to(datetime(2026, 3, 31, 9, 0, tzinfo=UTC))
+    entry = services.entry_save_draft(
+        entry=entry, manual=entry.manual, user=bob, data={"body": "Refunds within 60 days."}
+    )
+    publish(entry, author=bob, approver=alice, summary="Longer refunds")
+    entry.refresh_from_db()
+    assert entry.next_review_on == date(2026, 9, 30)
+
+
+def test_reviewed_no_change_restarts_the_cycle_without_a_version(clock, make_entry, bob):
+    entry = make_entry(review_every_months=1)
+    clock.move_to(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
+    review = entry_review_record(entry=entry, user=bob, note="Checked against the new returns law.")
+    entry.refresh_from_db()
+    assert entry.next_review_on == date(2026, 4, 10)
+    assert entry.versions.count() == 1
+    assert review.version == entry.live_version
+    assert review.history.count() == 1
+    assert entry.review_overdue is False
+
+
+def test_a_review_appears_in_the_history_timeline(clock, make_entry, bob, client):
+    entry = make_entry()
+    clock.shift(timedelta(days=3))
+    entry_review_record(entry=entry, user=bob, note="Still right.")
+    newest = entry_timeline(entry)[0]
+    assert newest.what == "Reviewed, no change (version 1)"
+    assert newest.detail == "Still right."
+    assert newest.who == bob
+    client.force_login(bob)
+    page = client.get(f"/manuals/service/{entry.slug}/history/").content.decode()
+    assert "Reviewed, no change (version 1)" in page
+    assert page.count("Reviewed, no change") == 1
+
+
+def test_reviews_since_the_previous_edition_are_in_the_release_notes(clock, make_entry, bob, alice):
+    early = make_entry("early-entry")
+    later = make_entry("later-entry")
+    entry_review_record(entry=early, user=bob, note="")
+    clock.shift(timedelta(days=1))
+    services.edition_release(manual=early.manual, user=alice, label="2026.1", release_notes="First.")
+    clock.shift(timedelta(days=1))
+    entry_review_record(entry=later, user=bob, note="")
+    notes = services.edition_draft_notes(later.manual)
+    assert "## Reviewed, no change" in notes
+    assert "- **Later entry**" in notes
+    assert "Early entry" not in notes
+    assert not notes.startswith("No entries changed")
+
+
+def test_owners_editors_and_managers_may_record_a_review(clock, make_entry, alice, bob, carol, phone):
+    erin = _user("erin", "Agents")
+    erin.profile.teams.add(phone)
+    by_carol = make_entry("carols", owner_user=carol)
+    by_phone = make_entry("phones", owner_team=phone)
+    entry_review_record(entry=by_carol, user=carol)
+    entry_review_record(entry=by_phone, user=erin)
+    entry_review_record(entry=by_phone, user=alice)
+    entry_review_record(entry=by_phone, user=bob)
+    with pytest.raises(PermissionDenied):
+        entry_review_record(entry=by_phone, user=carol)
+    assert EntryReview.objects.count() == 4
+
+
+def test_a_draft_cannot_be_reviewed(clock, make_entry, bob):
+    entry = make_entry(published=False)
+    with pytest.raises(services.TransitionError) as refused:
+        entry_review_record(entry=entry, user=bob)
+    assert refused.value.code == "not_live"
+
+
+# The reviews page ----------------------------------------------------------------------------------------------
+
+
+def test_agents_cannot_open_the_reviews_page(clock, make_entry, carol, client):
+    client.force_login(carol)
+    assert client.get(URL).status_code == 403
+    assert client.post(URL, {"entry": make_entry().pk}).status_code == 403
+
+
+def test_the_reviews_page_groups_due_entries_by_owner_with_no_owner_last(clock, make_entry, alice, bob, chat, client):
+    make_entry("zebra-rule", review_every_months=1, owner_team=chat)
+    make_entry("unowned", review_every_months=1)
+    make_entry("alices", review_every_months=2, owner_user=alice)
+    make_entry("far-off", review_every_months=12, owner_user=alice)
+    clock.move_to(datetime(2026, 3, 5, 9, 0, tzinfo=UTC))  # the one-month entries are overdue, alice's due soon
+    client.force_login(bob)
+    response = client.get(URL)
+    assert response.status_code == 200
+    groups = [(g.owner, [e.slug for e in g.entries]) for g in response.context["groups"]]
+    assert groups == [("alice", ["alices"]), ("Chat support", ["zebra-rule"]), ("No owner", ["unowned"])]
+    page = response.content.decode()
+    assert "overdue" in page
+    assert "Reviewed, no change" in page
+    assert "/manuals/service/zebra-rule/edit/" in page
+    assert 'href="/manuals/service/reviews/"' in page  # in the workspace navigation
+
+
+def test_reviewed_no_change_from_the_reviews_page(clock, make_entry, bob, client):
+    entry = make_entry(review_every_months=1)
+    clock.move_to(datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
+    client.force_login(bob)
+    response = client.post(URL, {"entry": entry.pk, "note": "Fine as it is."})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.next_review_on == date(2026, 4, 5)
+    assert EntryReview.objects.get().note == "Fine as it is."
+    assert not client.get(URL).context["groups"]
+
+
+def test_the_reviews_page_costs_the_same_queries_at_any_size(
+    clock, make_entry, alice, bob, phone, client, django_assert_num_queries
+):
+    def page_at(day):
+        clock.move_to(day)
+        client.force_login(bob)
+        with django_assert_num_queries(QUERIES):
+            response = client.get(URL)
+        assert response.status_code == 200
+        return sum(len(g.entries) for g in response.context["groups"])
+
+    make_entry("first", review_every_months=1, owner_team=phone)
+    make_entry("second", review_every_months=1, owner_user=alice)
+    assert page_at(datetime(2026, 3, 5, 9, 0, tzinfo=UTC)) == 2
+    clock.move_to(START)
+    for n in range(8):
+        make_entry(f"more-{n}", review_every_months=1, owner_team=phone if n % 2 else None)
+    assert page_at(datetime(2026, 3, 5, 9, 0, tzinfo=UTC)) == 10
+
+
+# Reminders -----------------------------------------------------------------------------------------------------
+
+
+def test_reminders_go_to_the_owner_person(clock, make_entry, carol):
+    make_entry(review_every_months=1, owner_user=carol)
+    clock.move_to(datetime(2026, 2, 13, 9, 0, tzinfo=UTC))  # 15 days before 28 February: too early
+    assert review_reminders_send() == 0
+    clock.move_to(datetime(2026, 2, 14, 9, 0, tzinfo=UTC))
+    assert review_reminders_send() == 1
+    note = reminders().get()
+    assert (note.user, note.kind) == (carol, NotificationKind.REVIEW_DUE_SOON)
+    assert note.url == URL
+
+
+def test_reminders_go_to_the_owning_team_else_the_managers(clock, make_entry, alice, mallory, carol, phone):
+    erin = _user("erin", "Agents")
+    erin.profile.teams.add(phone)
+    gone = _user("gone", "Agents", is_active=False)
+    gone.profile.teams.add(phone)
+    by_team = make_entry("by-team", review_every_months=1, owner_team=phone)
+    unowned = make_entry("unowned", review_every_months=1)
+    clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    review_reminders_send()
+    sent = {(n.user.username, n.key.split(":")[1], n.kind) for n in reminders()}
+    overdue = NotificationKind.REVIEW_OVERDUE
+    assert sent == {
+        ("erin", str(by_team.pk), overdue),
+        ("alice", str(unowned.pk), overdue),
+        ("mallory", str(unowned.pk), overdue),
+    }
+
+
+def test_reminders_are_sent_once_per_entry_due_date_and_kind(clock, make_entry, carol, bob):
+    entry = make_entry(review_every_months=1, owner_user=carol)
+    clock.move_to(datetime(2026, 2, 20, 9, 0, tzinfo=UTC))
+    call_command("send_review_reminders", stdout=io.StringIO())
+    call_command("send_review_reminders", stdout=io.StringIO())
+    assert reminders().count() == 1
+    clock.move_to(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    review_reminders_send()
+    review_reminders_send()
+    assert list(reminders().order_by("id").values_list("kind", flat=True)) == REMINDER_KINDS
+    entry_review_record(entry=entry, user=bob)  # the next due date brings its own reminders
+    clock.move_to(datetime(2026, 3, 20, 9, 0, tzinfo=UTC))
+    assert review_reminders_send() == 1
+    assert Entry.objects.get(pk=entry.pk).next_review_on == date(2026, 4, 1)
+
+
+def test_the_task_sends_the_reminders(clock, make_entry, carol):
+    from policies.tasks import review_reminders
+
+    make_entry(review_every_months=1, owner_user=carol)
+    clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    review_reminders.enqueue()
+    assert reminders().count() == 1
