@@ -136,9 +136,7 @@ def check_answers(version: EntryVersion, answers) -> list[int]:
     ]
 
 
-def entry_acknowledge(
-    *, entry: Entry, user, answers=None, source: str = AckSource.ENTRY, at: datetime | None = None
-):
+def entry_acknowledge(*, entry: Entry, user, answers=None, source: str = AckSource.ENTRY, at: datetime | None = None):
     """Record that ``user`` has read the entry's live version and will follow it. Doing it twice changes nothing.
 
     Where the version has a comprehension check, ``answers`` (the chosen index per question) must all be right:
@@ -189,9 +187,7 @@ def packet_sign(*, pdf, user) -> int:
     versions = [v for v in snapshot.entries if applies_to(v.audience, teams)]
     if not versions:
         raise ValidationError("Nothing in this packet applies to your teams, so there is nothing to sign.")
-    done = set(
-        Acknowledgement.objects.filter(user=user, version__in=versions).values_list("version_id", flat=True)
-    )
+    done = set(Acknowledgement.objects.filter(user=user, version__in=versions).values_list("version_id", flat=True))
     now = timezone.now()
     signed = 0
     with transaction.atomic():

@@ -140,7 +140,7 @@ def _answers(request: HttpRequest, count: int) -> list[int | None]:
 @require_POST
 @login_required
 def entry_acknowledge(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
-    """"I have read this and will follow it", for the version on the page."""
+    """ "I have read this and will follow it", for the version on the page."""
     manual_obj = selectors.manual_get(manual)
     entry_obj, version = selectors.live_entry(manual_obj, entry)
     shown = request.POST.get("version")
