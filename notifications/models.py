@@ -14,6 +14,7 @@ class NotificationKind(models.TextChoices):
     DRAFT_APPROVED = "draft_approved", "Your draft was approved"
     INVITATION = "invitation", "Invitation"
     MANAGER_DIGEST = "manager_digest", "Weekly summary of overdue acknowledgements"
+    FEEDBACK_ANSWERED = "feedback_answered", "Your feedback was answered"
     REVIEW_DUE_SOON = "review_due_soon", "An entry you own is due for review soon"
     REVIEW_OVERDUE = "review_overdue", "An entry you own is overdue for review"
 

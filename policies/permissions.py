@@ -55,6 +55,16 @@ def can_view_ack_reports(user) -> bool:
     return can_manage(user)
 
 
+def can_triage_feedback(user) -> bool:
+    """Record, import and triage feedback on the manual: managers."""
+    return can_manage(user)
+
+
+def can_send_feedback(user) -> bool:
+    """Send a suggestion or change request from an entry page: every signed-in reader."""
+    return can_read(user)
+
+
 def can_import(user, *, publish: bool) -> bool:
     """Import a manual from files; publishing straight from files bypasses review, so it needs an approver."""
     return can_manage(user) and can_edit(user) and (not publish or can_approve(user))

@@ -220,8 +220,8 @@ class TimelineEvent:
 
 
 def entry_timeline(entry: Entry) -> list[TimelineEvent]:
-    """Versions, reviews that found no change and every recorded change of the working copy, newest first.
-    Three queries."""
+    """Versions, reviews that found no change, every recorded change of the working copy and the feedback its
+    versions answered, newest first. Four queries."""
     events = [
         TimelineEvent(
             at=v.approved_at,
@@ -247,6 +247,11 @@ def entry_timeline(entry: Entry) -> list[TimelineEvent]:
                       detail=r.note)
         for r in entry.reviews.select_related("reviewed_by", "version")
     ]  # fmt: skip
+    from feedback.selectors import feedback_answered_by_entry  # feedback builds on policies, not the reverse
+
+    for item in feedback_answered_by_entry(entry):
+        what = f"Feedback answered by version {item.closing_version.number}"
+        events.append(TimelineEvent(at=item.closed_at, who=item.closed_by, what=what, detail=item.text))
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 

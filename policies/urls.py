@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("<slug:manual>/sections/", views.manual_organise, name="manual_organise"),
     path("<slug:manual>/sections/new/", views.section_edit, name="section_create"),
     path("<slug:manual>/sections/<slug:section>/", views.section_edit, name="section_edit"),
+    path("<slug:manual>/feedback/", include("feedback.urls")),
     path("<slug:manual>/<slug:entry>/", views.entry_detail, name="entry_detail"),
     path("<slug:manual>/<slug:entry>/edit/", views.entry_edit, name="entry_edit"),
     path("<slug:manual>/<slug:entry>/acknowledge/", views.entry_acknowledge, name="entry_acknowledge"),

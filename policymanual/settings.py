@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "people",
     "policies",
     "notifications",
+    "feedback",
 ]
 
 MIDDLEWARE = [

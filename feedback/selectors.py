@@ -1,0 +1,53 @@
+"""Reads of feedback: the triage board, an entry's open items, and the CSV download."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from policies.models import Entry, Manual
+
+from .models import FeedbackItem
+
+AGES = {"7": 7, "30": 30, "90": 90}
+
+
+def feedback_board(
+    *, manual: Manual, status: str = "", entry: str = "", channel: str = "", source: str = "", age: str = ""
+) -> QuerySet[FeedbackItem]:
+    """The manual's feedback, filtered as the board asks: ``entry`` is a slug (or ``none``), ``age`` the days
+    an item must be older than (7, 30 or 90). Unknown filter values are ignored."""
+    items = FeedbackItem.objects.filter(manual=manual).select_related(
+        "entry", "submitted_by", "closed_by", "closing_version"
+    )
+    if status:
+        items = items.filter(status=status)
+    if entry == "none":
+        items = items.filter(entry__isnull=True)
+    elif entry:
+        items = items.filter(entry__slug=entry)
+    if channel:
+        items = items.filter(channel=channel)
+    if source:
+        items = items.filter(source=source)
+    if age in AGES:
+        items = items.filter(received_on__lt=timezone.localdate() - datetime.timedelta(days=AGES[age]))
+    return items
+
+
+def feedback_open_for_entry(entry: Entry) -> QuerySet[FeedbackItem]:
+    return FeedbackItem.objects.open().filter(entry=entry).select_related("submitted_by").order_by("received_on")
+
+
+def feedback_chosen(*, entry: Entry, ids: list[str]) -> QuerySet[FeedbackItem]:
+    """The entry's open items among ``ids`` as posted by a form (anything not a number is ignored)."""
+    return feedback_open_for_entry(entry).filter(pk__in=[int(i) for i in ids if i.isdigit()])
+
+
+def feedback_answered_by_entry(entry: Entry) -> QuerySet[FeedbackItem]:
+    """Items closed by one of the entry's versions, for its history."""
+    return FeedbackItem.objects.filter(entry=entry, closing_version__isnull=False).select_related(
+        "closing_version", "closed_by"
+    )
