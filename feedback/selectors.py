@@ -20,7 +20,7 @@ def feedback_board(
     """The manual's feedback, filtered as the board asks: ``entry`` is a slug (or ``none``), ``age`` the days
     an item must be older than (7, 30 or 90). Unknown filter values are ignored."""
     items = FeedbackItem.objects.filter(manual=manual).select_related(
-        "entry", "submitted_by", "closed_by", "closing_version"
+        "entry__manual", "submitted_by", "closed_by", "closing_version"
     )
     if status:
         items = items.filter(status=status)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from notifications.models import NotificationKind
 from notifications.services import notify
 from policies.models import Entry, EntryVersion, Manual
-from policies.permissions import can_send_feedback, can_triage_feedback, require
+from policies.permissions import can_approve, can_send_feedback, can_triage_feedback, require
 
 from .importing import ImportPlan, feedback_import_plan
 from .models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Source
@@ -102,7 +102,8 @@ def feedback_set_status(*, item: FeedbackItem, status: str, user) -> FeedbackIte
 def feedback_close_with_version(*, items: Iterable[FeedbackItem], version: EntryVersion, user) -> list[FeedbackItem]:
     """Mark ``items`` done as answered by ``version`` and tell each item's submitter, with a link to the entry.
     Items of other entries or already closed are left alone. Returns the items closed."""
-    require(can_triage_feedback(user), "Only managers can close feedback.")
+    # Whoever may publish the version may say what it answers, even where that is not a manager.
+    require(can_triage_feedback(user) or can_approve(user), "Only managers can close feedback.")
     entry = version.entry
     closed = []
     now = timezone.now()

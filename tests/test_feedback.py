@@ -198,6 +198,19 @@ def test_approving_a_revision_closes_feedback_and_notifies_the_submitter(client,
     assert "Feedback answered by version 2" in history
 
 
+def test_the_board_costs_the_same_queries_at_any_size(client, alice, manual, refund, django_assert_num_queries):
+    client.force_login(alice)
+    _item(manual, alice, entry=refund)
+    client.get(_url("board", manual))
+    with django_assert_num_queries(8) as first:
+        client.get(_url("board", manual))
+    for n in range(5):
+        _item(manual, alice, entry=refund, text=f"More {n}", channel="email")
+    with django_assert_num_queries(len(first.captured_queries)):
+        page = client.get(_url("board", manual)).content.decode()
+    assert "More 4" in page
+
+
 @pytest.mark.parametrize("name", ["board", "record", "import", "import_confirm"])
 def test_agents_are_refused_on_every_manager_page(client, carol, manual, name):
     client.force_login(carol)
