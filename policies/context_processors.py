@@ -5,6 +5,7 @@ from .permissions import (
     can_manage_people,
     can_release_edition,
     can_retire,
+    can_triage_feedback,
     can_view_ack_reports,
     role_name,
 )
@@ -22,4 +23,5 @@ def roles(request):
         "can_release": can_release_edition(user),
         "can_manage_people": can_manage_people(user),
         "can_view_ack_reports": can_view_ack_reports(user),
+        "can_triage_feedback": can_triage_feedback(user),
     }
