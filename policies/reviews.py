@@ -62,7 +62,7 @@ def next_review_on(entry: Entry, *, since: datetime | None = None) -> date | Non
 def entry_review_record(*, entry: Entry, user, note: str = "") -> EntryReview:
     """Record that ``user`` read the live version of ``entry`` and found nothing to change: no new version, but
     the review cycle starts again from today. Owners, editors and managers may record one."""
-    entry = Entry.objects.select_for_update().select_related("owner_team", "live_version").get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("owner_team", "live_version").get(pk=entry.pk)
     require(can_record_review(user, entry), "Only the entry's owner, editors and managers can record a review.")
     if not entry.is_live:
         raise TransitionError("Only an entry in the manual can be reviewed.", code="not_live")
