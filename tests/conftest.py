@@ -95,11 +95,19 @@ def shown(entry) -> int:
     return Entry.objects.values_list("lock_version", flat=True).get(pk=entry.pk)
 
 
-def publish(entry, *, author, approver, summary="First publication"):
+def publish(entry, *, author, approver, summary="First publication", material=True):
     services.entry_submit(entry=entry, user=author)
     return services.entry_approve(
-        entry=entry, user=approver, change_summary=summary, reviewed_lock_version=shown(entry)
+        entry=entry, user=approver, change_summary=summary, is_material=material, reviewed_lock_version=shown(entry)
     )
+
+
+def revise(entry, *, author, approver, material=True, summary="Revised", **data):
+    """Save ``data`` as the entry's new fields, submit and approve it; the new version (``entry`` is refreshed)."""
+    services.entry_save_draft(entry=entry, manual=entry.manual, user=author, data=data)
+    version = publish(entry, author=author, approver=approver, summary=summary, material=material)
+    entry.refresh_from_db()
+    return version
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from policies import acknowledgements, services
 from policies.ack_reports import CSV_COLUMNS, ReportFilters, ack_report
 from policies.models import Entry
 
-from .conftest import _user, publish, shown
+from .conftest import _user, publish, revise
 
 URL = "/manuals/service/acknowledgements/"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -35,19 +35,6 @@ def erin(db, phone):
     user = _user("erin", "Agents")
     user.profile.teams.add(phone)
     return user
-
-
-def revise(entry, *, material, bob, alice, audience=None):
-    data = {"body": entry.body + "\n\nOne more sentence."}
-    if audience is not None:
-        data["audience"] = audience
-    services.entry_save_draft(entry=entry, manual=entry.manual, user=bob, data=data)
-    services.entry_submit(entry=entry, user=bob)
-    version = services.entry_approve(
-        entry=entry, user=alice, change_summary="Revised", is_material=material, reviewed_lock_version=shown(entry)
-    )
-    entry.refresh_from_db()
-    return version
 
 
 def for_team(entry, team_slug, *, bob, alice):
@@ -81,13 +68,13 @@ def csv_lines(response) -> list[list[str]]:
 def test_a_minor_fix_asks_nobody_again_and_a_material_change_does(make_entry, manual, carol, bob, alice):
     entry = make_entry()
     ack(entry, carol)
-    revise(entry, material=False, bob=bob, alice=alice)
+    revise(entry, author=bob, approver=alice, material=False, body=entry.body + "\n\nOne more sentence.")
     report = ack_report(manual)
     row, person = entry_row(report, "refund-policy"), person_row(report, "carol")
     assert (row.required, row.asked, row.done, row.percent) == (1, 3, 1, 33)  # alice, bob and carol are asked
     assert (person.asked, person.done) == (1, 1)
 
-    revise(entry, material=True, bob=bob, alice=alice)
+    revise(entry, author=bob, approver=alice, material=True, body=entry.body + "\n\nOne more sentence.")
     report = ack_report(manual, with_times=True)
     row, person = entry_row(report, "refund-policy"), person_row(report, "carol")
     assert (row.required, row.done, person.done, person.state) == (3, 0, 0, "pending")
@@ -155,7 +142,7 @@ def test_the_report_agrees_with_each_persons_own_state(make_entry, manual, bob, 
     for_team(second, "phone-support", bob=bob, alice=alice)
     third = make_entry("chat-rules", audience=["chat-support", "phone-support"])
     ack(first, carol), ack(second, erin), ack(third, dave)
-    revise(third, material=True, bob=bob, alice=alice)
+    revise(third, author=bob, approver=alice, material=True, body=third.body + "\n\nOne more sentence.")
     ack(first, dave)
     with time_machine.travel(timezone.now() + timedelta(days=20)):
         report = ack_report(manual, with_times=True)
@@ -288,7 +275,7 @@ def test_as_of_shows_who_had_acknowledged_what_then(clock, client, make_entry, m
     clock.shift(timedelta(days=1))  # 3 March
     ack(entry, carol)
     clock.shift(timedelta(days=3))  # 6 March
-    revise(entry, material=True, bob=bob, alice=alice)
+    revise(entry, author=bob, approver=alice, material=True, body=entry.body + "\n\nOne more sentence.")
     services.entry_retire(entry=leaving, user=alice, reason="No longer needed")
     clock.shift(timedelta(days=1))  # 7 March
     ack(entry, carol)
@@ -337,7 +324,7 @@ def test_an_edition_report_counts_acknowledgements_up_to_its_release(clock, clie
     services.edition_release(manual=manual, user=alice, label="2026.1", release_notes="")
     clock.shift(timedelta(days=1))
     ack(entry, dave)  # after the release
-    revise(entry, material=True, bob=bob, alice=alice)
+    revise(entry, author=bob, approver=alice, material=True, body=entry.body + "\n\nOne more sentence.")
     edition = manual.editions.get(label="2026.1")
     report = ack_report(manual, edition=edition)
     assert entry_row(report, "refund-policy").required == 1
@@ -376,7 +363,7 @@ def _grow(manual, alice, bob, teams, *, people: int, entries: int):
         entry = services.entry_save_draft(entry=None, manual=manual, user=bob, data=data)
         publish(entry, author=bob, approver=alice)
         if i % 3 == 0:
-            revise(entry, material=bool(i % 2), bob=bob, alice=alice)
+            revise(entry, author=bob, approver=alice, material=bool(i % 2), body=entry.body + "\n\nOne more sentence.")
     start = User.objects.count()
     for i in range(start, start + people):
         user = _user(f"person-{i}", "Agents")

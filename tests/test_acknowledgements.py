@@ -11,22 +11,7 @@ from django.utils import timezone
 from policies import acknowledgements, services
 from policies.models import Acknowledgement
 
-from .conftest import publish
-
-
-def revise(entry, *, body, material, bob, alice, audience=None):
-    data = {"body": body}
-    if audience is not None:
-        data["audience"] = audience
-    services.entry_save_draft(entry=entry, manual=entry.manual, user=bob, data=data)
-    services.entry_submit(entry=entry, user=bob)
-    from .conftest import shown
-
-    version = services.entry_approve(
-        entry=entry, user=alice, change_summary="Revised", is_material=material, reviewed_lock_version=shown(entry)
-    )
-    entry.refresh_from_db()
-    return version
+from .conftest import publish, revise
 
 
 def test_a_new_entry_asks_everyone_and_acknowledging_records_who_which_and_when(make_entry, carol):
@@ -43,7 +28,7 @@ def test_a_new_entry_asks_everyone_and_acknowledging_records_who_which_and_when(
 def test_a_minor_fix_asks_nobody_again(make_entry, carol, bob, alice):
     entry = make_entry()
     acknowledgements.entry_acknowledge(entry=entry, user=carol)
-    revise(entry, body="Refunds within **30 days**, typo fixed.", material=False, bob=bob, alice=alice)
+    revise(entry, author=bob, approver=alice, material=False, body="Refunds within **30 days**, typo fixed.")
     assert acknowledgements.pending_for(carol) == []
     state = acknowledgements.entry_state(entry, carol)
     assert state.done and state.acknowledged.number == 1 and state.required.number == 1
@@ -54,8 +39,8 @@ def test_a_material_change_asks_again_and_shows_the_change_since_the_acknowledge
 ):
     entry = make_entry(body="Refunds within **30 days**.")
     acknowledgements.entry_acknowledge(entry=entry, user=carol)
-    revise(entry, body="Refunds within **30 days**, with a receipt.", material=False, bob=bob, alice=alice)
-    revise(entry, body="Refunds within **45 days**, with a receipt.", material=True, bob=bob, alice=alice)
+    revise(entry, author=bob, approver=alice, material=False, body="Refunds within **30 days**, with a receipt.")
+    revise(entry, author=bob, approver=alice, material=True, body="Refunds within **45 days**, with a receipt.")
     [state] = acknowledgements.pending_for(carol)
     assert state.asked_again and state.acknowledged.number == 1 and state.required.number == 3
 
@@ -124,7 +109,7 @@ def test_acknowledging_a_version_that_was_replaced_while_reading_asks_to_read_th
     client, make_entry, carol, bob, alice
 ):
     entry = make_entry()
-    revise(entry, body="Refunds within **60 days**.", material=True, bob=bob, alice=alice)
+    revise(entry, author=bob, approver=alice, material=True, body="Refunds within **60 days**.")
     client.force_login(carol)
     response = client.post(f"/manuals/service/{entry.slug}/acknowledge/", {"version": "1"}, follow=True)
     assert "A newer version was published while you were reading" in response.content.decode()
@@ -160,7 +145,7 @@ def test_changed_since_the_last_visit_lists_what_was_published_after_it(client, 
     with time_machine.travel(timezone.now() + timedelta(days=1)):
         client.get("/my/")  # a visit: the window starts here for the next one
     with time_machine.travel(timezone.now() + timedelta(days=2)):
-        revise(entry, body="Refunds within **45 days**.", material=True, bob=bob, alice=alice)
+        revise(entry, author=bob, approver=alice, material=True, body="Refunds within **45 days**.")
     with time_machine.travel(timezone.now() + timedelta(days=3)):
         page = client.get("/my/").content.decode()
         assert "version 2" in page and "Revised" in page
