@@ -178,12 +178,25 @@ class DeleteDraftForm(forms.Form):
 class ManualForm(forms.ModelForm):
     class Meta:
         model = Manual
-        fields = ["title", "organisation", "mission", "vision", "require_second_approver", "ack_days"]
+        fields = ["title", "organisation", "mission", "vision", "channels", "require_second_approver", "ack_days"]
         widgets = {"mission": forms.Textarea(attrs={"rows": 4}), "vision": forms.Textarea(attrs={"rows": 4})}
+
+    channels = forms.MultipleChoiceField(
+        label="Channels served",
+        choices=Channel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="How customers reach you. The health check looks for a protocol for each.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ack_days"].required = False  # left out: keep what it is (14 for a new manual)
+        self.initial.setdefault("channels", list(self.instance.channels or []))
+
+    def clean_channels(self):
+        chosen = self.cleaned_data.get("channels") or []
+        return [c for c in Channel.values if c in chosen]
 
     def clean_ack_days(self):
         value = self.cleaned_data.get("ack_days")
@@ -192,7 +205,7 @@ class ManualForm(forms.ModelForm):
 
 class NewManualForm(ManualForm):
     class Meta(ManualForm.Meta):
-        fields = ["title", "slug", "organisation", "mission", "vision", "require_second_approver", "ack_days"]
+        fields = ["title", "slug", *ManualForm.Meta.fields[1:]]
         help_texts = {"slug": "Part of the web address, e.g. customer-service. It cannot be changed later."}
 
     def clean_slug(self):

@@ -25,6 +25,8 @@ def manual_yaml(manual: Manual, sections: list[Section], teams: list[Team] = ())
         value = clean_text(getattr(manual, name))
         if value:
             data[name] = value
+    if manual.channels:
+        data["channels"] = list(manual.channels)
     data["sections"] = []
     for section in sections:
         item = {"slug": section.slug, "title": clean_text(section.title)}

@@ -26,7 +26,7 @@ from ..text import normalise_text
 MANUAL_FILE = "manual.yml"
 SKIPPED_FILES = {"README.md"}
 
-MANUAL_KEYS = ("title", "slug", "organisation", "mission", "vision", "sections", "teams")
+MANUAL_KEYS = ("title", "slug", "organisation", "mission", "vision", "channels", "sections", "teams")
 SECTION_KEYS = ("slug", "title", "intro")
 TEAM_KEYS = ("slug", "name")
 # The order in which the export writes an entry's front matter.
@@ -168,6 +168,7 @@ class ManualPlan:
     sections: list[SectionPlan]
     entries: list[EntryPlan]
     teams: list[TeamPlan] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
 
     def manual_data(self) -> dict:
         return {
@@ -176,6 +177,7 @@ class ManualPlan:
             "organisation": self.organisation,
             "mission": self.mission,
             "vision": self.vision,
+            "channels": self.channels,
         }
 
     def entry(self, slug: str) -> EntryPlan:
@@ -521,6 +523,7 @@ def _read_manual_file(path: Path, root: Path, problems: list[Problem]) -> Manual
         vision=fields.text("vision"),
         sections=[],
         entries=[],
+        channels=fields.channels("channels"),
     )
     _read_teams(data, node, fields, plan, problems)
     raw_sections = data.get("sections") or []

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .channels import CHANNEL_ORDER, Channel, validate_channels  # noqa: F401 (older migrations name them here)
 from .manual import Manual, Section
 
 
@@ -22,32 +23,6 @@ class EntryKind(models.TextChoices):
     PROCEDURE = "procedure", "Procedure"
     PROTOCOL = "protocol", "Protocol"
     STANDARD = "standard", "Service standard"
-
-
-class Channel(models.TextChoices):
-    IN_PERSON = "in-person", "In person"
-    PHONE = "phone", "Phone"
-    VIDEO = "video", "Video"
-    WRITTEN = "written", "Written letter"
-    EMAIL = "email", "Email"
-    CHAT = "chat", "Chat / text"
-    SOCIAL = "social", "Social media"
-
-
-CHANNEL_ORDER = [c.value for c in Channel]
-
-
-def validate_channels(value):
-    if not isinstance(value, list):
-        raise ValidationError("Channels must be a list.")
-    unknown = [v for v in value if v not in CHANNEL_ORDER]
-    if unknown:
-        raise ValidationError(
-            "Unknown channel(s): %(unknown)s. Choose from %(known)s.",
-            params={"unknown": ", ".join(map(str, unknown)), "known": ", ".join(CHANNEL_ORDER)},
-        )
-    if len(set(value)) != len(value):
-        raise ValidationError("A channel is listed twice.")
 
 
 def validate_audience(value):

@@ -2,6 +2,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .channels import validate_channels
+
 
 class Manual(models.Model):
     """A customer service manual: its statements of purpose and its ordered sections."""
@@ -22,6 +24,13 @@ class Manual(models.Model):
         "days to acknowledge",
         default=14,
         help_text="How long people have to acknowledge a new entry or a material change before it is overdue.",
+    )
+    channels = models.JSONField(
+        "channels served",
+        default=list,
+        blank=True,
+        validators=[validate_channels],
+        help_text="The ways customers reach the organisation; each should have a protocol.",
     )
     # Bumped whenever anything a reader sees changes, so caches and stored PDFs know they are stale.
     content_changed_at = models.DateTimeField(auto_now_add=True)
