@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "policies",
     "notifications",
     "feedback",
+    "search",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
