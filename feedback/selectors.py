@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from policies.models import Entry, Manual
 
-from .models import FeedbackItem
+from .models import FeedbackItem, FeedbackStatus
 
 AGES = {"7": 7, "30": 30, "90": 90}
 
 
 def feedback_board(
-    *, manual: Manual, status: str = "", entry: str = "", channel: str = "", source: str = "", age: str = ""
+    *,
+    manual: Manual,
+    status: str = "",
+    entry: str = "",
+    channel: str = "",
+    source: str = "",
+    age: str = "",
+    item: str = "",
 ) -> QuerySet[FeedbackItem]:
     """The manual's feedback, filtered as the board asks: ``entry`` is a slug (or ``none``), ``age`` the days
-    an item must be older than (7, 30 or 90). Unknown filter values are ignored."""
+    an item must be older than (7, 30 or 90), ``item`` one item's number. Unknown filter values are ignored."""
     items = FeedbackItem.objects.filter(manual=manual).select_related(
         "entry__manual", "submitted_by", "closed_by", "closing_version"
     )
+    if item.isdigit():
+        items = items.filter(pk=int(item))
     if status:
         items = items.filter(status=status)
     if entry == "none":
@@ -35,6 +44,14 @@ def feedback_board(
     if age in AGES:
         items = items.filter(received_on__lt=timezone.localdate() - datetime.timedelta(days=AGES[age]))
     return items
+
+
+def feedback_status_counts(items: QuerySet[FeedbackItem]) -> dict[str, int]:
+    """How many of ``items`` have each status, in one query (every status present, zero if none)."""
+    counts = dict.fromkeys(FeedbackStatus.values, 0)
+    for row in items.order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
 
 
 def feedback_open_for_entry(entry: Entry) -> QuerySet[FeedbackItem]:

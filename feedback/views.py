@@ -8,6 +8,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from .importing import COLUMNS, FeedbackImportError, decode_upload, feedback_imp
 from .models import FeedbackItem, FeedbackStatus, Source
 
 IMPORT_SESSION_KEY = "feedback_import"
+ITEMS_PER_PAGE = 50
 CSV_FIELDS = (
     "id", "received_on", "source", "channel", "entry", "customer_reference", "text", "status", "submitted_by",
     "created_at", "closed_at", "closed_by", "closing_version",
@@ -85,23 +87,20 @@ def board(request: HttpRequest, manual: str) -> HttpResponse:
     manual_obj = _triage_manual(request, manual)
     status = request.GET.get("status", "")
     status = status if status in FeedbackStatus.values or status == "all" else FeedbackStatus.NEW
-    filters = {name: request.GET.get(name, "") for name in ("entry", "channel", "source", "age")}
+    filters = {name: request.GET.get(name, "") for name in ("entry", "channel", "source", "age", "item")}
+    if filters["item"] and "status" not in request.GET:
+        status = "all"  # a link to one item shows it whatever became of it
+    shown = selectors.feedback_board(manual=manual_obj, status="" if status == "all" else status, **filters)
     if request.GET.get("format") == "csv":
-        items = selectors.feedback_board(manual=manual_obj, status="" if status == "all" else status, **filters)
-        return _csv_download(manual_obj, items)
-    items = selectors.feedback_board(manual=manual_obj, **filters)
-    counts = {value: 0 for value in FeedbackStatus.values}
-    shown = []
-    for item in items:
-        counts[item.status] += 1
-        if status in ("all", item.status):
-            shown.append(item)
+        return _csv_download(manual_obj, shown)
+    counts = selectors.feedback_status_counts(selectors.feedback_board(manual=manual_obj, **filters))
     query = request.GET.copy()
-    query.pop("status", None)
+    for name in ("status", "page"):
+        query.pop(name, None)
     context = {
         "manual": manual_obj,
         "nav": "feedback",
-        "items": shown,
+        "items": Paginator(shown, ITEMS_PER_PAGE).get_page(request.GET.get("page")),
         "status": status,
         "tabs": [(value, label, counts[value]) for value, label in FeedbackStatus.choices],
         "filters": filters,

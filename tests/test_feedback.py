@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import FeedbackItem, FeedbackStatus
-from feedback.services import feedback_record
+from feedback.services import feedback_record, feedback_set_status
 from notifications.models import Notification
 from policies import services
 from tests.conftest import shown
@@ -202,13 +202,26 @@ def test_the_board_costs_the_same_queries_at_any_size(client, alice, manual, ref
     client.force_login(alice)
     _item(manual, alice, entry=refund)
     client.get(_url("board", manual))
-    with django_assert_num_queries(8) as first:
+    with django_assert_num_queries(10) as first:
         client.get(_url("board", manual))
     for n in range(5):
         _item(manual, alice, entry=refund, text=f"More {n}", channel="email")
     with django_assert_num_queries(len(first.captured_queries)):
         page = client.get(_url("board", manual)).content.decode()
     assert "More 4" in page
+
+
+def test_the_board_shows_fifty_items_a_page_and_one_item_by_its_number(client, alice, manual, refund):
+    client.force_login(alice)
+    items = [_item(manual, alice, entry=refund, text=f"Item number {n:02d}") for n in range(55)]
+    first = client.get(_url("board", manual)).content.decode()
+    assert first.count('class="card feedback-item"') == 50
+    assert "1–50 of 55 items" in first and "New <span class=\"chip\">55</span>" in first
+    second = client.get(_url("board", manual), {"page": 2}).content.decode()
+    assert second.count('class="card feedback-item"') == 5
+    feedback_set_status(item=items[3], status="done", user=alice)
+    one = client.get(_url("board", manual), {"item": items[3].pk}).content.decode()
+    assert one.count('class="card feedback-item"') == 1 and "Item number 03" in one and f"#{items[3].pk}" in one
 
 
 @pytest.mark.parametrize("name", ["board", "record", "import", "import_confirm"])
