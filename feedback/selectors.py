@@ -68,3 +68,15 @@ def feedback_answered_by_entry(entry: Entry) -> QuerySet[FeedbackItem]:
     return FeedbackItem.objects.filter(entry=entry, closing_version__isnull=False).select_related(
         "closing_version", "closed_by"
     )
+
+
+def feedback_answered_since(manual: Manual, since) -> dict[str, list[FeedbackItem]]:
+    """Items closed by a published version since ``since`` (ever, if None), by the slug of their entry, oldest
+    first: the release notes name them under the revision that answered them."""
+    items = FeedbackItem.objects.filter(manual=manual, closing_version__isnull=False, entry__isnull=False)
+    if since:
+        items = items.filter(closed_at__gt=since)
+    answered: dict[str, list[FeedbackItem]] = {}
+    for item in items.select_related("entry", "closing_version").order_by("received_on", "pk"):
+        answered.setdefault(item.entry.slug, []).append(item)
+    return answered

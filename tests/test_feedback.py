@@ -6,11 +6,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback import services as services_feedback
 from feedback.models import FeedbackItem, FeedbackStatus
 from feedback.services import feedback_record, feedback_set_status
 from notifications.models import Notification
 from policies import services
-from tests.conftest import shown
+from tests.conftest import revise, shown
 
 CSV_HEADER = "date,source,channel,entry,customer_reference,text\n"
 
@@ -198,6 +199,21 @@ def test_approving_a_revision_closes_feedback_and_notifies_the_submitter(client,
     assert "Feedback answered by version 2" in history
 
 
+def test_the_next_release_notes_name_the_feedback_a_revision_answered(alice, bob, manual, refund):
+    complaint = _item(manual, alice, source="complaint", entry=refund, received_on=datetime.date(2026, 3, 2))
+    other = _item(manual, alice, entry=refund, text="Not answered")
+    version = revise(refund, author=bob, approver=alice, body="Refunds within 45 days.", summary="Longer window")
+    services_feedback.feedback_close_with_version(items=[complaint], version=version, user=alice)
+
+    notes = services.edition_draft_notes(manual)
+
+    assert f"Answers feedback #{complaint.pk} (complaint of 2 March 2026, version 2)." in notes
+    assert f"#{other.pk}" not in notes
+    services.edition_release(manual=manual, user=alice, label="2026.1", release_notes=notes)
+    revise(refund, author=bob, approver=alice, body="Refunds within 60 days.", summary="Longer still")
+    assert f"#{complaint.pk}" not in services.edition_draft_notes(manual)  # it belongs to the edition before
+
+
 def test_the_board_costs_the_same_queries_at_any_size(client, alice, manual, refund, django_assert_num_queries):
     client.force_login(alice)
     _item(manual, alice, entry=refund)
@@ -216,7 +232,7 @@ def test_the_board_shows_fifty_items_a_page_and_one_item_by_its_number(client, a
     items = [_item(manual, alice, entry=refund, text=f"Item number {n:02d}") for n in range(55)]
     first = client.get(_url("board", manual)).content.decode()
     assert first.count('class="card feedback-item"') == 50
-    assert "1–50 of 55 items" in first and "New <span class=\"chip\">55</span>" in first
+    assert "1–50 of 55 items" in first and 'New <span class="chip">55</span>' in first
     second = client.get(_url("board", manual), {"page": 2}).content.decode()
     assert second.count('class="card feedback-item"') == 5
     feedback_set_status(item=items[3], status="done", user=alice)

@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .. import events, selectors
 from ..models import Edition, EditionEntry, EditionSection, EntryReview, Manual
@@ -33,10 +34,14 @@ def _sentence(text: str) -> str:
 
 
 def edition_draft_notes(manual: Manual) -> str:
-    """Release notes in Markdown, generated from what changed since the previous edition."""
+    """Release notes in Markdown, generated from what changed since the previous edition, naming under each
+    revision the feedback it answered."""
+    from feedback.selectors import feedback_answered_since
+
     previous = selectors.latest_edition(manual)
     before = selectors.edition_snapshot(previous) if previous else None
     changes = selectors.snapshot_changes(before, selectors.manual_snapshot(manual, bodies=False))
+    answered = feedback_answered_since(manual, previous.released_at if previous else None)
     reviewed = _reviewed_since(manual, previous.released_at if previous else None, {c.slug for c in changes})
     if not changes and not reviewed:
         return "No entries changed since the previous edition."
@@ -52,10 +57,24 @@ def edition_draft_notes(manual: Manual) -> str:
             if kind == "revised":
                 detail = f"version {change.before.number} to {change.after.number}" + (f". {detail}" if detail else "")
             lines.append(f"- **{change.title}**" + (f": {detail}" if detail else ""))
+            if kind != "retired" and answered.get(change.slug):
+                lines.append(f"    - {_answered_line(answered[change.slug])}")
         lines.append("")
     if reviewed:
         lines += ["## Reviewed, no change", "", *(f"- **{title}**" for title in reviewed), ""]
     return "\n".join(lines).strip() + "\n"
+
+
+def _answered_line(items) -> str:
+    """ "Answers feedback #12 (a complaint of 3 November 2026) and #15 (...)": numbers, sources and dates only,
+    since the notes are read by everyone and a customer's words may not be for everyone."""
+    parts = [
+        f"#{item.pk} ({item.get_source_display().lower()} of {date_format(item.received_on, 'j F Y')}, "
+        f"version {item.closing_version.number})"
+        for item in items
+    ]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Answers feedback {listed}."
 
 
 def _reviewed_since(manual: Manual, since, changed_slugs: set[str]) -> list[str]:
