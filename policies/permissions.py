@@ -99,6 +99,11 @@ def can_record_review(user, entry) -> bool:
     return bool(entry.owner_team_id) and entry.owner_team.members.filter(user=user).exists()
 
 
+def can_see_all_reviews(user) -> bool:
+    """The reviews page lists every entry due for editors and managers; anyone else sees the entries they own."""
+    return can_edit(user)
+
+
 def can_open_pdf(user, pdf) -> bool:
     """Stored PDFs of the manual are for every reader, except onboarding packets: those open for the people who
     asked for them (the file is shared by everyone who asks for the same packet) and for editors and managers."""

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -85,9 +85,10 @@ class OwnerReviews:
     entries: list[Entry]
 
 
-def reviews_due(manual: Manual, *, today: date | None = None) -> list[OwnerReviews]:
+def reviews_due(manual: Manual, *, today: date | None = None, owned_by=None) -> list[OwnerReviews]:
     """Entries of ``manual`` overdue for review or due within ``DUE_SOON_DAYS``, grouped by owner (by name,
-    entries without an owner last), soonest first within a group. One query, whatever the number of entries."""
+    entries without an owner last), soonest first within a group. With ``owned_by``, only the entries that
+    person owns, themselves or through a team. One query, whatever the number of entries."""
     today = today or timezone.localdate()
     entries = (
         Entry.objects.live()
@@ -95,6 +96,8 @@ def reviews_due(manual: Manual, *, today: date | None = None) -> list[OwnerRevie
         .select_related("live_version", "owner_user", "owner_team")
         .order_by("next_review_on", "live_version__title", "id")
     )
+    if owned_by is not None:
+        entries = entries.filter(Q(owner_user=owned_by) | Q(owner_team__members__user=owned_by)).distinct()
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
         entry.review_is_overdue = entry.next_review_on < today

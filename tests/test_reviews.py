@@ -137,10 +137,26 @@ def test_a_draft_cannot_be_reviewed(clock, make_entry, bob):
 # The reviews page ----------------------------------------------------------------------------------------------
 
 
-def test_agents_cannot_open_the_reviews_page(clock, make_entry, carol, client):
+def test_an_agent_sees_and_reviews_only_the_entries_they_own(clock, make_entry, carol, phone, client):
+    carol.profile.teams.add(phone)
+    mine = make_entry("carols", review_every_months=1, owner_user=carol)
+    make_entry("phones", review_every_months=1, owner_team=phone)
+    other = make_entry("someone-elses", review_every_months=1)
+    clock.move_to(datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
     client.force_login(carol)
-    assert client.get(URL).status_code == 403
-    assert client.post(URL, {"entry": make_entry().pk}).status_code == 403
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert [e.slug for g in response.context["groups"] for e in g.entries] == ["carols", "phones"]
+    page = response.content.decode()
+    assert "Suggest a change" in page and "/edit/" not in page
+    suggest = client.get("/manuals/service/carols/?suggest=1").content.decode()
+    assert 'id="feedback" open' in suggest
+    assert client.post(URL, {"entry": mine.pk, "note": "Still right."}).status_code == 302
+    assert EntryReview.objects.get().entry == mine
+    assert client.post(URL, {"entry": other.pk}).status_code == 403
+    assert not EntryReview.objects.filter(entry=other).exists()
 
 
 def test_the_reviews_page_groups_due_entries_by_owner_with_no_owner_last(clock, make_entry, alice, bob, chat, client):

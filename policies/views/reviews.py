@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import reviews, selectors
 from ..models import Entry
-from ..permissions import can_edit, require
+from ..permissions import can_read, can_see_all_reviews, require
 
 
 class ReviewRecordForm(forms.Form):
@@ -21,7 +21,7 @@ class ReviewRecordForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_schedule(request: HttpRequest, manual: str) -> HttpResponse:
-    require(can_edit(request.user), "Only editors and managers can open the review schedule.")
+    require(can_read(request.user))
     manual_obj = selectors.manual_get(manual)
     if request.method == "POST":
         form = ReviewRecordForm(request.POST)
@@ -36,8 +36,14 @@ def review_schedule(request: HttpRequest, manual: str) -> HttpResponse:
         else:
             messages.error(request, "Say which entry was reviewed.")
         return redirect("policies:review_schedule", manual=manual_obj.slug)
+    owned_by = None if can_see_all_reviews(request.user) else request.user
     return render(
         request,
         "policies/review_schedule.html",
-        {"manual": manual_obj, "nav": "reviews", "groups": reviews.reviews_due(manual_obj)},
+        {
+            "manual": manual_obj,
+            "nav": "reviews",
+            "groups": reviews.reviews_due(manual_obj, owned_by=owned_by),
+            "only_own": owned_by is not None,
+        },
     )
