@@ -106,6 +106,23 @@ def reviews_due(manual: Manual, *, today: date | None = None, owned_by=None) -> 
     return [OwnerReviews(owner=label, entries=groups[label]) for label in order]
 
 
+def reviews_due_for_owner(user, *, today: date | None = None) -> list[Entry]:
+    """The live entries ``user`` owns, themselves or through a team, overdue for review or due within
+    ``DUE_SOON_DAYS``, in every manual, soonest first: for the person's own page. One query."""
+    today = today or timezone.localdate()
+    entries = (
+        Entry.objects.live()
+        .filter(next_review_on__lte=today + timedelta(days=DUE_SOON_DAYS))
+        .filter(Q(owner_user=user) | Q(owner_team__members__user=user))
+        .distinct()
+        .select_related("live_version", "manual")
+        .order_by("next_review_on", "id")
+    )
+    for entry in entries:
+        entry.review_is_overdue = entry.next_review_on < today
+    return list(entries)
+
+
 # Reminders ------------------------------------------------------------------------------------------------------
 
 

@@ -155,6 +155,8 @@ def test_an_agent_sees_and_reviews_only_the_entries_they_own(clock, make_entry, 
     assert 'id="feedback" open' in suggest
     assert client.post(URL, {"entry": mine.pk, "note": "Still right."}).status_code == 302
     assert EntryReview.objects.get().entry == mine
+    home = client.get("/my/").content.decode()
+    assert "Yours to review" in home and "/manuals/service/reviews/#review-" in home
     assert client.post(URL, {"entry": other.pk}).status_code == 403
     assert not EntryReview.objects.filter(entry=other).exists()
 
@@ -264,3 +266,19 @@ def test_the_task_sends_the_reminders(clock, make_entry, carol):
     clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     review_reminders.enqueue()
     assert reminders().count() == 1
+
+
+def test_the_own_page_costs_the_same_queries_however_many_reviews_are_due(
+    clock, make_entry, carol, client, django_assert_num_queries
+):
+    make_entry("first", review_every_months=1, owner_user=carol)
+    clock.move_to(datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
+    client.force_login(carol)
+    client.get("/my/")
+    with django_assert_num_queries(15) as first:
+        assert "Yours to review" in client.get("/my/").content.decode()
+    for n in range(4):
+        make_entry(f"more-{n}", review_every_months=1, owner_user=carol)
+    with django_assert_num_queries(len(first.captured_queries)):
+        page = client.get("/my/").content.decode()
+    assert page.count("/manuals/service/reviews/#review-") == 5

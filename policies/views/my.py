@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from people.models import Profile
 
-from .. import acknowledgements, selectors
+from .. import acknowledgements, reviews, selectors
 
 
 def _notifications(user) -> dict:
@@ -43,6 +43,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
         "pending": pending,
         "overdue": sum(1 for state in pending if state.overdue),
         "changed": acknowledgements.changed_since(request.user, since),
+        "to_review": reviews.reviews_due_for_owner(request.user),
         "since": since,
         "manuals": selectors.manual_list(),
         **_notifications(request.user),
