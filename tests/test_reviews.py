@@ -277,8 +277,10 @@ def test_the_own_page_costs_the_same_queries_however_many_reviews_are_due(
     client.get("/my/")
     with django_assert_num_queries(15) as first:
         assert "Yours to review" in client.get("/my/").content.decode()
+    clock.move_to(datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
     for n in range(4):
         make_entry(f"more-{n}", review_every_months=1, owner_user=carol)
+    clock.move_to(datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
     with django_assert_num_queries(len(first.captured_queries)):
         page = client.get("/my/").content.decode()
     assert page.count("/manuals/service/reviews/#review-") == 5
