@@ -12,6 +12,7 @@ A review of an entry that is not in the manual is refused with ``TransitionError
 from __future__ import annotations
 
 import calendar
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -24,8 +25,8 @@ from django.utils.formats import date_format
 
 from people.selectors import people_managers
 
-from .models import Entry, EntryReview, Manual
-from .permissions import can_record_review, require
+from .models import Entry, EntryReview, Manual, ReminderSchedule
+from .permissions import can_manage, can_record_review, require
 from .services.common import TransitionError, save_with_history
 from .text import normalise_text
 
@@ -186,3 +187,48 @@ def review_reminders_send(*, today: date | None = None) -> int:
             for user_id in recipients
         ]  # fmt: skip
     return notifications_create(rows)
+
+
+# Reminders from the background worker ---------------------------------------------------------------------------
+
+
+def reminder_schedule() -> ReminderSchedule:
+    return ReminderSchedule.objects.get_or_create(job=ReminderSchedule.REVIEW_REMINDERS)[0]
+
+
+@transaction.atomic
+def review_reminders_schedule(*, user, enabled: bool, every_hours: int = 24) -> ReminderSchedule:
+    """Start (or stop) the background worker sending review reminders every ``every_hours``. Starting runs them
+    at once, and each run queues the next; stopping, or starting again, makes any queued run do nothing."""
+    from .tasks import review_reminders
+
+    require(can_manage(user), "Only managers can schedule reminders.")
+    reminder_schedule()
+    schedule = ReminderSchedule.objects.select_for_update().get(job=ReminderSchedule.REVIEW_REMINDERS)
+    schedule.enabled, schedule.every_hours, schedule.changed_by = enabled, every_hours, user
+    schedule.token = uuid.uuid4().hex if enabled else ""
+    schedule.next_run_at = timezone.now() if enabled else None
+    save_with_history(schedule, user=user, reason="Started review reminders" if enabled else "Stopped review reminders")
+    if enabled:
+        token = schedule.token
+        transaction.on_commit(lambda: review_reminders.enqueue(token=token))
+    return schedule
+
+
+def review_reminders_scheduled_run(*, token: str, can_defer: bool) -> int:
+    """One run of the schedule that ``token`` belongs to: send the reminders and, where the task backend can
+    wait, queue the next run. A run of a stopped or restarted schedule sends nothing. Returns the reminders made."""
+    from .tasks import review_reminders
+
+    schedule = ReminderSchedule.objects.filter(job=ReminderSchedule.REVIEW_REMINDERS, enabled=True, token=token).first()
+    if schedule is None:
+        return 0
+    count = review_reminders_send()
+    now = timezone.now()
+    next_run = now + timedelta(hours=schedule.every_hours) if can_defer else None
+    ReminderSchedule.objects.filter(pk=schedule.pk, token=token).update(
+        last_run_at=now, last_count=count, next_run_at=next_run
+    )
+    if next_run:
+        review_reminders.using(run_after=next_run).enqueue(token=token)
+    return count

@@ -11,16 +11,19 @@ def make_pdf(pdf_id: int) -> None:
 
 
 @task()
-def review_reminders(every_hours: int = 0) -> int:
-    """Remind owners of entries due for review (``policies.reviews.review_reminders_send``). With
+def review_reminders(every_hours: int = 0, token: str = "") -> int:
+    """Remind owners of entries due for review (``policies.reviews.review_reminders_send``). With ``token``, a
+    run of the schedule managers start on the reviews page (``review_reminders_schedule``). With
     ``every_hours``, the task queues itself to run again that many hours later, so one enqueue keeps the worker
     sending them (where the task backend can defer work). Running it more often never sends a reminder twice."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from .reviews import review_reminders_send
+    from .reviews import review_reminders_scheduled_run, review_reminders_send
 
+    if token:
+        return review_reminders_scheduled_run(token=token, can_defer=review_reminders.get_backend().supports_defer)
     count = review_reminders_send()
     if every_hours > 0 and review_reminders.get_backend().supports_defer:
         later = review_reminders.using(run_after=timezone.now() + timedelta(hours=every_hours))

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<slug:manual>/new/", views.entry_create, name="entry_create"),
     path("<slug:manual>/review/", views.review_queue, name="review_queue"),
     path("<slug:manual>/reviews/", views.review_schedule, name="review_schedule"),
+    path("<slug:manual>/reviews/reminders/", views.review_reminders, name="review_reminders"),
     path("<slug:manual>/preview/", views.markdown_preview, name="markdown_preview"),
     path("<slug:manual>/settings/", views.manual_settings, name="manual_settings"),
     path("<slug:manual>/sections/", views.manual_organise, name="manual_organise"),

@@ -284,3 +284,49 @@ def test_the_own_page_costs_the_same_queries_however_many_reviews_are_due(
     with django_assert_num_queries(len(first.captured_queries)):
         page = client.get("/my/").content.decode()
     assert page.count("/manuals/service/reviews/#review-") == 5
+
+
+def test_a_manager_starts_daily_reminders_and_a_restart_leaves_one_chain(clock, make_entry, alice, carol, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from policies.reviews import reminder_schedule, review_reminders_schedule
+    from policies.tasks import review_reminders
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    make_entry(review_every_months=1, owner_user=carol)
+    clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    with pytest.raises(PermissionDenied):
+        review_reminders_schedule(user=carol, enabled=True)
+
+    first = review_reminders_schedule(user=alice, enabled=True).token
+    second = review_reminders_schedule(user=alice, enabled=True).token
+    assert review_reminders.call(token=first) == 0  # a run of the schedule before the restart does nothing
+    assert review_reminders.call(token=second) == 1
+
+    schedule = reminder_schedule()
+    assert schedule.last_count == 1 and schedule.next_run_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    queued = DBTaskResult.objects.filter(args_kwargs__kwargs__token=second, run_after=schedule.next_run_at)
+    assert queued.count() == 1
+    review_reminders_schedule(user=alice, enabled=False)
+    assert review_reminders.call(token=second) == 0
+    assert reminders().count() == 1
+
+
+def test_the_reviews_page_sends_reminders_now_and_starts_them(
+    clock, make_entry, alice, bob, carol, client, django_capture_on_commit_callbacks
+):
+    make_entry(review_every_months=1, owner_user=carol)
+    clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    reminders_url = "/manuals/service/reviews/reminders/"
+    client.force_login(bob)
+    assert "Send reminders now" not in client.get(URL).content.decode()
+    assert client.post(reminders_url, {"action": "send"}).status_code == 403
+    client.force_login(alice)
+    page = client.post(reminders_url, {"action": "send"}, follow=True).content.decode()
+    assert "Made 1 review reminder;" in page and reminders().count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reminders_url, {"action": "start"})
+    page = client.get(URL).content.decode()
+    assert "Reminders started" in page and "Stop daily reminders" in page
+    assert "cannot wait a day" in page  # the immediate task backend in tests runs once
+    assert reminders().count() == 1

@@ -2,10 +2,10 @@ from .acknowledgement import Acknowledgement, AckSource, QuizAttempt
 from .edition import Edition, EditionEntry, EditionSection, PDFKind, PDFStatus, StoredPDF
 from .entry import Channel, Entry, EntryKind, EntryRedirect, EntryStatus, EntryVersion
 from .manual import Manual, Section
-from .review import EntryReview
+from .review import EntryReview, ReminderSchedule
 
 __all__ = [
     "AckSource", "Acknowledgement", "QuizAttempt",
     "Channel", "Edition", "EditionEntry", "EditionSection", "Entry", "EntryKind", "EntryRedirect", "EntryReview",
-    "EntryStatus", "EntryVersion", "Manual", "PDFKind", "PDFStatus", "Section", "StoredPDF",
+    "EntryStatus", "EntryVersion", "Manual", "PDFKind", "PDFStatus", "ReminderSchedule", "Section", "StoredPDF",
 ]  # fmt: skip

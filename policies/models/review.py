@@ -29,3 +29,27 @@ class EntryReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.entry_id} (version {self.version_id}) on {self.reviewed_at:%Y-%m-%d}"
+
+
+class ReminderSchedule(models.Model):
+    """Whether the background worker sends review reminders by itself, every ``every_hours``, and how its last
+    run went. One row per job. Starting the schedule again gives it a new ``token``, and a queued run carrying
+    an older token does nothing, so there is never more than one chain of runs."""
+
+    REVIEW_REMINDERS = "review_reminders"
+
+    job = models.CharField(max_length=50, unique=True, default=REVIEW_REMINDERS)
+    enabled = models.BooleanField(default=False)
+    every_hours = models.PositiveSmallIntegerField(default=24)
+    token = models.CharField(max_length=32, blank=True, editable=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_run_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_count = models.PositiveIntegerField(default=0, editable=False)
+    next_run_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["last_run_at", "last_count", "next_run_at"])
+
+    def __str__(self) -> str:
+        return f"{self.job}: every {self.every_hours} hours" if self.enabled else f"{self.job}: off"

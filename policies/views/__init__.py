@@ -39,7 +39,7 @@ from .reading import (
     pdf_status,
     search,
 )
-from .reviews import review_schedule
+from .reviews import review_reminders, review_schedule
 
 __all__ = [
     "onboarding_sign",
@@ -50,5 +50,5 @@ __all__ = [
     "entry_reinstate", "entry_request_changes", "entry_restore", "entry_retire", "entry_review", "entry_submit",
     "manual_compare", "manual_create", "manual_home", "manual_list", "manual_organise", "manual_pdf",
     "manual_print", "manual_settings", "markdown_preview", "onboarding", "pdf_download", "pdf_status",
-    "review_queue", "review_schedule", "search", "section_edit",
+    "review_queue", "review_reminders", "review_schedule", "search", "section_edit",
 ]  # fmt: skip

@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import reviews, selectors
 from ..models import Entry
-from ..permissions import can_read, can_see_all_reviews, require
+from ..permissions import can_manage, can_read, can_see_all_reviews, require
 
 
 class ReviewRecordForm(forms.Form):
@@ -37,6 +37,7 @@ def review_schedule(request: HttpRequest, manual: str) -> HttpResponse:
             messages.error(request, "Say which entry was reviewed.")
         return redirect("policies:review_schedule", manual=manual_obj.slug)
     owned_by = None if can_see_all_reviews(request.user) else request.user
+    schedule = reviews.reminder_schedule() if can_manage(request.user) else None
     return render(
         request,
         "policies/review_schedule.html",
@@ -45,5 +46,28 @@ def review_schedule(request: HttpRequest, manual: str) -> HttpResponse:
             "nav": "reviews",
             "groups": reviews.reviews_due(manual_obj, owned_by=owned_by),
             "only_own": owned_by is not None,
+            "schedule": schedule,
+            "remind_days": reviews.REMIND_DAYS_BEFORE,
         },
     )
+
+
+@login_required
+@require_POST
+def review_reminders(request: HttpRequest, manual: str) -> HttpResponse:
+    """Managers send the reminders now, or start or stop the background worker sending them every day."""
+    require(can_manage(request.user), "Only managers can send or schedule reminders.")
+    manual_obj = selectors.manual_get(manual)
+    action = request.POST.get("action", "")
+    if action == "send":
+        count = reviews.review_reminders_send()
+        messages.success(request, f"Made {count} review reminder{'s' if count != 1 else ''}; nobody is reminded twice.")
+    elif action in ("start", "stop"):
+        reviews.review_reminders_schedule(user=request.user, enabled=action == "start")
+        if action == "start":
+            messages.success(request, "Reminders started: the background worker sends them now and then every day.")
+        else:
+            messages.success(request, "Reminders stopped: the worker sends no more until they are started again.")
+    else:
+        messages.error(request, "Choose to send the reminders now, or to start or stop sending them every day.")
+    return redirect("policies:review_schedule", manual=manual_obj.slug)
