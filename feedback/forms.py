@@ -43,4 +43,7 @@ class ImportConfirmForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """An item's status and, when the board sends it, the slug of the entry it is about (empty: none yet)."""
+
     status = forms.ChoiceField(choices=FeedbackStatus.choices)
+    entry = forms.CharField(required=False, max_length=100)

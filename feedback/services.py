@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,6 +98,21 @@ def feedback_set_status(*, item: FeedbackItem, status: str, user) -> FeedbackIte
     else:
         item.closed_at = item.closed_by = item.closing_version = None
     return _save(item, user=user, reason=f"Marked {FeedbackStatus(status).label.lower()}")
+
+
+def feedback_link_entry(*, item: FeedbackItem, entry: Entry | None, user) -> FeedbackItem:
+    """Say which entry an item is about (or that it is about none yet), so that it shows where that entry is
+    reviewed and revised. A closed item keeps the entry that answered it."""
+    require(can_triage_feedback(user), "Only managers can triage feedback.")
+    if entry is not None and entry.manual_id != item.manual_id:
+        raise ValidationError("That entry is in another manual.")
+    if item.entry_id == (entry.pk if entry else None):
+        return item
+    if item.closing_version_id:
+        raise ValidationError("This item was answered by a version of its entry; reopen it before moving it.")
+    item.entry = entry
+    reason = f"About “{entry.title}”" if entry else "About no entry yet"
+    return _save(item, user=user, reason=reason)
 
 
 def feedback_close_with_version(*, items: Iterable[FeedbackItem], version: EntryVersion, user) -> list[FeedbackItem]:

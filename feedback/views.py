@@ -8,6 +8,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -122,12 +123,33 @@ def set_status(request: HttpRequest, manual: str, item: int) -> HttpResponse:
     item_obj = get_object_or_404(FeedbackItem, pk=item, manual=manual_obj)
     form = StatusForm(request.POST)
     if form.is_valid():
-        services.feedback_set_status(item=item_obj, status=form.cleaned_data["status"], user=request.user)
-        messages.success(request, f"Marked {item_obj.get_status_display().lower()}.")
+        said = []
+        if "entry" in request.POST:
+            slug = form.cleaned_data["entry"].strip()
+            entry = Entry.objects.filter(manual=manual_obj, slug=slug).first() if slug else None
+            if slug and entry is None:
+                messages.error(request, f"No entry has the address “{slug}”. Pick one from the list.")
+                return redirect(_back(request, manual_obj))
+            before = item_obj.entry_id
+            try:
+                services.feedback_link_entry(item=item_obj, entry=entry, user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(_back(request, manual_obj))
+            if item_obj.entry_id != before:
+                said.append(f"about “{entry.title}”" if entry else "about no entry yet")
+        if form.cleaned_data["status"] != item_obj.status:
+            services.feedback_set_status(item=item_obj, status=form.cleaned_data["status"], user=request.user)
+            said.insert(0, f"marked {item_obj.get_status_display().lower()}")
+        messages.success(request, f"#{item_obj.pk} {' and '.join(said)}." if said else "Nothing changed.")
+    return redirect(_back(request, manual_obj))
+
+
+def _back(request: HttpRequest, manual_obj) -> str:
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = _board_url(manual_obj)
-    return redirect(back or _board_url(manual_obj))
+        back = ""
+    return back or _board_url(manual_obj)
 
 
 @login_required

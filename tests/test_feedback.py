@@ -254,3 +254,24 @@ def test_agents_cannot_change_a_status(client, alice, carol, manual):
     assert client.post(_url("set_status", manual, item=item.pk), {"status": "done"}).status_code == 403
     item.refresh_from_db()
     assert item.status == "new"
+
+
+def test_a_manager_links_an_item_to_an_entry_from_the_board(client, alice, manual, refund, make_entry):
+    item = _item(manual, alice, source="complaint", text="Refused a refund at day 31")
+    client.force_login(alice)
+    url = _url("set_status", manual, item=item.pk)
+
+    page = client.post(url, {"status": "planned", "entry": "refund-policy"}, follow=True).content.decode()
+
+    item.refresh_from_db()
+    assert item.entry == refund and item.status == FeedbackStatus.PLANNED
+    assert f"#{item.pk} marked planned and about “{refund.title}”." in page
+    reasons = list(item.history.values_list("history_change_reason", flat=True))
+    assert reasons[:2] == ["Marked planned", f"About “{refund.title}”"]
+    page = client.post(url, {"status": "planned", "entry": "no-such-entry"}, follow=True).content.decode()
+    assert "No entry has the address “no-such-entry”" in page
+    item.refresh_from_db()
+    assert item.entry == refund
+    client.post(url, {"status": "planned", "entry": ""})
+    item.refresh_from_db()
+    assert item.entry is None
