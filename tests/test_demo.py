@@ -273,3 +273,25 @@ def test_comparing_the_last_edition_with_today_shows_the_changes_since(agent_cli
 
     assert "Refund and reimbursement policy" in html and "holiday returns extension" in html
     assert "Phone protocol" not in html  # the draft in review is not published
+
+
+def test_the_demo_has_feedback_answered_by_revisions_and_some_still_open(demo):
+    from feedback.models import FeedbackItem, FeedbackStatus
+
+    items = FeedbackItem.objects.filter(manual=demo)
+    answered = items.filter(status=FeedbackStatus.DONE, closing_version__isnull=False)
+    assert sorted(answered.values_list("entry__slug", flat=True)) == [
+        "gear-guarantee", "handling-complaints", "how-we-speak", "refund-policy",
+    ]  # fmt: skip
+    assert all(item.closed_at.date() > item.received_on for item in answered)
+    still_open = items.exclude(status__in=[FeedbackStatus.DONE, FeedbackStatus.DECLINED])
+    assert still_open.count() == 4 and still_open.filter(entry__isnull=True).count() == 1
+    old_complaint = still_open.get(source="complaint")
+    assert (timezone.localdate() - old_complaint.received_on).days > 30
+    second = demo.editions.order_by("released_at").last()
+    holiday = answered.get(entry__slug="refund-policy")
+    assert f"#{holiday.pk}" not in second.release_notes  # it was answered after the second edition
+    repairs = answered.get(entry__slug="gear-guarantee")
+    assert f"Answers feedback #{repairs.pk} (survey of" in second.release_notes
+    notes = services.edition_draft_notes(demo)
+    assert f"Answers feedback #{holiday.pk} (complaint of" in notes

@@ -28,6 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from feedback.models import FeedbackItem
+from feedback.services import feedback_close_with_version, feedback_record, feedback_send
 from notifications.models import Notification
 from notifications.services import notification_preference_save, queue_reminders
 from people.models import NotifyBy, Team
@@ -134,6 +136,22 @@ class Revision:
     edits: tuple[Edit, ...]
     fields: dict[str, tuple[str, str]] = field(default_factory=dict)
     sent_back: str = ""
+    answers: tuple[str, ...] = ()  # keys of the Feedback the approver says this version answers
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A reader's suggestion sent from an entry page (``by`` an agent or editor), or customer feedback a manager
+    records. ``key`` names it for the revision that answers it; ``slug`` empty means it is about no entry yet."""
+
+    days_ago: int
+    key: str
+    by: str
+    source: str
+    text: str
+    slug: str = ""
+    channel: str = ""
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,8 +197,13 @@ STORY = (
     Launch(350, ("procedures", "channel-protocols")),
     Launch(343, ("service-standards", "training-and-quality")),
     Reading(336, ("agent", "sam", "manager", "dana", "editor", "omar")),
+    Feedback(
+        333, "no-problem", by="sam", source="employee", slug="how-we-speak",
+        text="Shoppers often apologise for taking up our time and we answer \"no problem\". It sounds as if "
+        "there might have been one. Could the manual suggest a better answer?",
+    ),
     Revision(
-        326, "how-we-speak", author="editor", approver="dana", material=False,
+        326, "how-we-speak", author="editor", approver="dana", material=False, answers=("no-problem",),
         note="Quality reviews keep hearing 'no problem' in answer to an apology. Suggesting a better phrase.",
         summary="Added \"No problem\" after an apology to the words we avoid: thank the customer for their "
         "patience instead.",
@@ -235,8 +258,13 @@ STORY = (
             '   Best wishes, Tom, Northwind Customer Care".',
         ),),
     ),
+    Feedback(
+        191, "slow-repairs", by="manager", source="survey", channel="email", slug="gear-guarantee",
+        text="After-repair survey: \"Four weeks without my tent in the middle of summer, and nobody told me how "
+        "the repair was going.\"",
+    ),
     Revision(
-        180, "gear-guarantee", author="editor", approver="dana", material=True,
+        180, "gear-guarantee", author="editor", approver="dana", material=True, answers=("slow-repairs",),
         note="The repairs team is now staffed to turn repairs round in three weeks and assessments in five "
         "working days.",
         summary="A repair that would take longer than three weeks (was four) is replaced or refunded instead; "
@@ -267,8 +295,14 @@ STORY = (
         ),),
     ),
     Reading(145, ("agent", "manager", "dana")),
+    Feedback(
+        140, "slow-acknowledgement", by="dana", source="complaint", channel="social", slug="handling-complaints",
+        reference="CASE-2291",
+        text="A customer posted that their emailed complaint sat for two days without even an acknowledgement.",
+    ),
     Revision(
         131, "handling-complaints", author="dana", approver="manager", material=True,
+        answers=("slow-acknowledgement",),
         note="Customers who complain by chat or social media expect to hear back sooner than by letter.",
         summary="Complaints are acknowledged within one working day instead of two, on the channel the customer "
         "used.",
@@ -313,13 +347,25 @@ STORY = (
             "| Email | 90% answered within 8 working hours | Email tool, daily |",
         ),),
     ),
+    Feedback(
+        55, "held-too-long", by="dana", source="complaint", channel="phone", slug="phone-protocol",
+        reference="CASE-3310",
+        text="During the autumn sale a caller waited 25 minutes on hold and then gave up. They want to know why "
+        "nobody offered to call them back.",
+    ),
+    Feedback(
+        48, "holiday-gift", by="manager", source="complaint", channel="in-person", slug="refund-policy",
+        reference="STORE-0192",
+        text="A customer could not return a present in January because it had been bought in early December. "
+        "The gift receipt did not help.",
+    ),
     Release(
         42, by="dana",
         introduction="The second edition, ready for the seasonal colleagues who start before the holidays. The "
         "price match promise is withdrawn; several targets are tighter.",
     ),
     Revision(
-        30, "refund-policy", author="editor", approver="manager", material=True,
+        30, "refund-policy", author="editor", approver="manager", material=True, answers=("holiday-gift",),
         note="Lengthens the return window for holiday gifts, as agreed with the returns team.",
         summary="Added the holiday returns extension: items bought between 15 November and 24 December can be "
         "returned until 31 January.",
@@ -328,6 +374,11 @@ STORY = (
             "- **Holiday purchases** made between 15 November and 24 December may be returned until 31 January.\n"
             "- **After 30 days**",
         ),),
+    ),
+    Feedback(
+        21, "delivery-charge", by="agent", source="employee",
+        text="Chat customers keep asking whether we refund the delivery charge when they return an order. I "
+        "could not find the answer in the manual.",
     ),
     Revision(
         16, "social-media-protocol", author="dana", approver="manager", material=False,
@@ -338,6 +389,16 @@ STORY = (
             "with an apology and an invitation to contact us. Never offer anything in exchange for changing a "
             "review.",
         ),),
+    ),
+    Feedback(
+        12, "silence-after-reply", by="manager", source="survey", channel="email", slug="response-times",
+        text="Survey comment: \"A quick first answer, then three days of silence while you checked with the "
+        "warehouse.\"",
+    ),
+    Feedback(
+        9, "closing-macro", by="agent", source="employee", slug="chat-protocol",
+        text="The closing message in the chat protocol is longer than the chat tool allows for a macro. Could "
+        "there be a shorter version?",
     ),
     Proposal(
         6, "phone-protocol", author="editor", addition=PHONE_BUSY_PERIODS,
@@ -496,6 +557,7 @@ class _Story:
         self.now = timezone.now()
         self.last: datetime | None = None
         self.users: dict = {}
+        self.feedback: dict[str, FeedbackItem] = {}
 
     def day(self, days_ago: int) -> date:
         return _weekday(self.today - timedelta(days=days_ago))
@@ -526,6 +588,8 @@ class _Story:
                     self._propose(step)
                 case Reading():
                     self._read(step)
+                case Feedback():
+                    self._feedback(step)
         except (ValidationError, ManualImportError) as exc:
             raise DemoError(f"The demo story failed at {step}: {exc}") from exc
 
@@ -581,10 +645,27 @@ class _Story:
             day = _next_working_day(day)
         with self.at(day, 11, 10 + step.days_ago % 40):
             entry = self.entry(step.slug)  # the working copy as the reviewer opens it
-            services.entry_approve(
+            version = services.entry_approve(
                 entry=entry, user=approver, change_summary=step.summary, is_material=step.material,
                 reviewed_lock_version=entry.lock_version,
             )  # fmt: skip
+            if step.answers:
+                items = [self.feedback[key] for key in step.answers]
+                feedback_close_with_version(items=items, version=version, user=approver)
+
+    def _feedback(self, step: Feedback) -> None:
+        user = self.users[step.by]
+        manual = demo_manual()
+        entry = self.entry(step.slug) if step.slug else None
+        with self.at(self.day(step.days_ago), 13, 5):
+            if step.source == "employee":
+                item = feedback_send(manual=manual, entry=entry, user=user, text=step.text)
+            else:
+                item = feedback_record(
+                    manual=manual, user=user, source=step.source, channel=step.channel, text=step.text,
+                    received_on=timezone.localdate(), entry=entry, customer_reference=step.reference,
+                )  # fmt: skip
+        self.feedback[step.key] = item
 
     def _release(self, step: Release) -> None:
         with self.at(self.day(step.days_ago), 16, 30):
@@ -687,6 +768,7 @@ def demo_delete(manual: Manual) -> DemoDeletion:
         HistoricalEntry.objects.filter(manual_id=manual_id),
         Section.history.model.objects.filter(manual_id=manual_id),
         Edition.history.model.objects.filter(manual_id=manual_id),
+        FeedbackItem.history.model.objects.filter(manual_id=manual_id),
         Manual.history.model.objects.filter(id=manual_id),
     ]
     counts.history_rows = sum(rows.delete()[0] for rows in history)
