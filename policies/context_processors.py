@@ -7,6 +7,7 @@ from .permissions import (
     can_retire,
     can_triage_feedback,
     can_view_ack_reports,
+    can_view_dashboard,
     role_name,
 )
 
@@ -24,4 +25,5 @@ def roles(request):
         "can_manage_people": can_manage_people(user),
         "can_view_ack_reports": can_view_ack_reports(user),
         "can_triage_feedback": can_triage_feedback(user),
+        "can_view_dashboard": can_view_dashboard(user),
     }

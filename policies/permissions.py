@@ -60,6 +60,11 @@ def can_triage_feedback(user) -> bool:
     return can_manage(user)
 
 
+def can_view_dashboard(user) -> bool:
+    """Open the manual's dashboard and health check, and see the health score in the header: managers."""
+    return can_manage(user)
+
+
 def can_send_feedback(user) -> bool:
     """Send a suggestion or change request from an entry page: every signed-in reader."""
     return can_read(user)

@@ -1,0 +1,420 @@
+"""Reads for the manager's dashboard: what each chart shows, from a fixed number of queries.
+
+``Sources`` fetches each kind of row the dashboard and the health check read once, on first use, so the page,
+one chart's CSV and the header's health score each pay only for what they read. The page costs the same queries
+whatever the size of the manual: the entries by kind and status, the live entries with their text, the
+acknowledgement report's four, the feedback counts, the feedback per entry and month, the feedback answered by
+a version, and the failed searches (which the search app reads).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Source
+from policies.ack_reports import AckReport, ack_report
+from policies.models import Entry, EntryKind, EntryStatus, Manual
+from policies.reviews import add_months
+
+from .charts import Chart, Series
+
+COMPLAINT_DAYS = 30  # an open complaint older than this is a finding of the health check
+FEEDBACK_MONTHS = 12
+FEEDBACK_TOP = 6  # entries drawn in the feedback chart (the CSV has every one)
+REVIEW_MONTHS = 12
+SEARCH_DAYS = 90
+SEARCH_LIMIT = 10
+TURNAROUND_BUCKETS = (  # (label, fewer days than)
+    ("Under a week", 7), ("1–4 weeks", 28), ("1–3 months", 91), ("Longer", None),
+)  # fmt: skip
+STATUS_TONES = {
+    EntryStatus.DRAFT: "muted", EntryStatus.IN_REVIEW: "warn", EntryStatus.PUBLISHED: "ok",
+    EntryStatus.RETIRED: "sand",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LiveEntry:
+    """A live entry as the health check and the review chart read it: the working copy's owner and review date,
+    the live version's kind and text."""
+
+    id: int
+    slug: str
+    owner: str
+    owner_user_id: int | None
+    owner_team_id: int | None
+    next_review_on: date | None
+    kind: str
+    title: str
+    summary: str
+    body: str
+    channels: list[str]
+
+    @property
+    def has_owner(self) -> bool:
+        return bool(self.owner_user_id or self.owner_team_id or self.owner.strip())
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n{self.summary}\n{self.body}"
+
+
+@dataclass(frozen=True)
+class FeedbackCounts:
+    open: int
+    old_complaints: int  # open complaints received more than COMPLAINT_DAYS ago
+    oldest_complaint: date | None
+
+
+class Sources:
+    """The rows the dashboard and the health check read, each fetched on first use (one query each, the
+    acknowledgement report four)."""
+
+    def __init__(self, manual: Manual, *, today: date | None = None):
+        self.manual = manual
+        self.today = today or timezone.localdate()
+
+    @cached_property
+    def status_counts(self) -> dict[tuple[str, str], int]:
+        """(kind, status) -> how many of the manual's entries."""
+        rows = Entry.objects.filter(manual=self.manual).values_list("kind", "status").annotate(n=Count("id"))
+        return {(kind, status): n for kind, status, n in rows.order_by()}
+
+    @cached_property
+    def live(self) -> list[LiveEntry]:
+        """The manual's live entries in reading order, with the text readers see."""
+        rows = (
+            Entry.objects.live()
+            .filter(manual=self.manual)
+            .order_by("section__order", "section_id", "order", "id")
+            .values_list("id", "slug", "owner", "owner_user_id", "owner_team_id", "next_review_on",
+                         "live_version__kind", "live_version__title", "live_version__summary", "live_version__body",
+                         "live_version__channels")
+        )  # fmt: skip
+        return [LiveEntry(*row[:-1], channels=list(row[-1] or [])) for row in rows]
+
+    @cached_property
+    def acks(self) -> AckReport:
+        return ack_report(self.manual)
+
+    @cached_property
+    def feedback_counts(self) -> FeedbackCounts:
+        old = Q(
+            source=Source.COMPLAINT,
+            status__in=[FeedbackStatus.NEW, FeedbackStatus.PLANNED],
+            received_on__lt=self.today - timedelta(days=COMPLAINT_DAYS),
+        )
+        counts = FeedbackItem.objects.filter(manual=self.manual).aggregate(
+            open=Count("id", filter=~Q(status__in=CLOSED_STATUSES)),
+            old_complaints=Count("id", filter=old),
+            oldest_complaint=Min("received_on", filter=old),
+        )
+        return FeedbackCounts(**counts)
+
+    @cached_property
+    def feedback_months(self) -> list[date]:
+        """The first day of each of the last ``FEEDBACK_MONTHS`` months, this one last."""
+        this_month = self.today.replace(day=1)
+        return [add_months(this_month, n) for n in range(1 - FEEDBACK_MONTHS, 1)]
+
+    @cached_property
+    def feedback_by_entry(self) -> list[tuple[int | None, str, str, date, int]]:
+        """(entry id, slug, title, month, items) of the feedback received in ``feedback_months``."""
+        rows = (
+            FeedbackItem.objects.filter(
+                manual=self.manual,
+                received_on__gte=self.feedback_months[0],
+                received_on__lt=add_months(self.feedback_months[-1], 1),
+            )
+            .annotate(month=TruncMonth("received_on"))
+            .values_list("entry_id", "entry__slug", "entry__title", "entry__live_version__title", "month")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        return [(pk, slug or "", live or title or "", month, n) for pk, slug, title, live, month, n in rows]
+
+    @cached_property
+    def turnaround_days(self) -> list[int]:
+        """For each item closed by a version: the days from receiving it to closing it."""
+        rows = FeedbackItem.objects.filter(
+            manual=self.manual, closing_version__isnull=False, closed_at__isnull=False
+        ).values_list("received_on", "closed_at")
+        tz = timezone.get_current_timezone()
+        return [max((closed.astimezone(tz).date() - received).days, 0) for received, closed in rows]
+
+    @cached_property
+    def failed_searches(self) -> list | None:
+        """The searches that most often found nothing in the last ``SEARCH_DAYS`` days, or None while the search
+        app does not record them."""
+        try:
+            from search.selectors import top_failed_searches
+        except ImportError:
+            return None
+        since = timezone.now() - timedelta(days=SEARCH_DAYS)
+        return list(top_failed_searches(self.manual, limit=SEARCH_LIMIT, since=since))
+
+
+# The charts -----------------------------------------------------------------------------------------------------
+
+
+def _url(name: str, manual: Manual, query: str = "") -> str:
+    return reverse(name, kwargs={"manual": manual.slug}) + (f"?{query}" if query else "")
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def _month_label(month: date, first: bool) -> str:
+    """A column's label: "Mar", with the year under it for the first column and every January."""
+    short = date_format(month, "M")
+    return f"{short}\n{month.year}" if first or month.month == 1 else short
+
+
+def _initial(month: date) -> str:
+    return date_format(month, "M")[:1]
+
+
+def entries_chart(src: Sources) -> Chart:
+    """Every entry of the manual, by kind and by status."""
+    statuses = list(EntryStatus)
+    kinds = list(EntryKind)
+    series = [
+        Series(status.label, STATUS_TONES[status], tuple(src.status_counts.get((k, status), 0) for k in kinds))
+        for status in statuses
+    ]
+    totals = Counter()
+    for (_kind, status), n in src.status_counts.items():
+        totals[status] += n
+    total = sum(totals.values())
+    summary = (
+        f"{_plural(total, 'entry', 'entries')}: "
+        + ", ".join(f"{totals[s]:,} {s.label.lower()}" for s in statuses)
+        + "."
+    )
+    rows = [
+        [kind.label, *(src.status_counts.get((kind, s), 0) for s in statuses),
+         sum(src.status_counts.get((kind, s), 0) for s in statuses)]
+        for kind in kinds
+    ]  # fmt: skip
+    return Chart(
+        slug="entries", title="Entries by kind and status", summary=summary, kind="bars",
+        labels=[k.label for k in kinds], series=series, head=["Kind", *(s.label for s in statuses), "Total"],
+        rows=rows, empty="The manual has no entries yet.",
+    )  # fmt: skip
+
+
+def reviews_chart(src: Sources) -> Chart:
+    """Live entries overdue for review, and those falling due in each of the next ``REVIEW_MONTHS`` months."""
+    this_month = src.today.replace(day=1)
+    months = [add_months(this_month, n) for n in range(REVIEW_MONTHS)]
+    after = add_months(this_month, REVIEW_MONTHS)
+    overdue, due, later = 0, Counter(), 0
+    for entry in src.live:
+        if entry.next_review_on is None:
+            continue
+        if entry.next_review_on < src.today:
+            overdue += 1
+        elif entry.next_review_on < after:
+            due[entry.next_review_on.replace(day=1)] += 1
+        else:
+            later += 1
+    soon = sum(due.values())
+    summary = (
+        f"{_plural(overdue, 'entry is', 'entries are')} overdue for review; "
+        f"{soon:,} fall{'s' if soon == 1 else ''} due in the next {REVIEW_MONTHS} months"
+        + (f" and {later:,} later." if later else ".")
+    )
+    labels = ["Late", *(_month_label(m, i == 0) for i, m in enumerate(months))]
+    short = ["Late", *(_initial(m) for m in months)]
+    series = [
+        Series("Overdue", "danger", (overdue, *(0 for _ in months))),
+        Series("Due", "accent", (0, *(due[m] for m in months))),
+    ]
+    rows = [["Overdue", overdue, ""], *([date_format(m, "F Y"), "", due[m]] for m in months)]
+    if later:
+        rows.append([f"From {date_format(after, 'F Y')}", "", later])
+    return Chart(
+        slug="reviews", title="Reviews overdue and due by month", summary=summary, kind="columns", labels=labels,
+        short_labels=short, series=series, head=["Month", "Overdue", "Due"], rows=rows,
+        empty="No entry is live yet, so none is due.",
+        link=("Open the reviews page", _url("policies:review_schedule", src.manual)),
+    )  # fmt: skip
+
+
+def acknowledgements_chart(src: Sources) -> Chart:
+    """What each team has acknowledged of what is asked of it, least complete first."""
+    teams = sorted((t for t in src.acks.teams if t.asked), key=lambda t: (t.done / t.asked, t.name.casefold()))
+    totals = src.acks.totals
+    if totals.asked:
+        summary = f"{totals.percent}% of what is asked is acknowledged, across {_plural(len(teams), 'team')}" + (
+            f"; {_plural(totals.overdue, 'acknowledgement is', 'acknowledgements are')} overdue, by "
+            f"{_plural(totals.people_overdue, 'person', 'people')}."
+            if totals.overdue
+            else "; none is overdue."
+        )
+    else:
+        summary = "No live entry asks anyone to acknowledge it yet."
+
+    def share(part: int, whole: int) -> float:
+        return 100 * part / whole
+
+    series = [
+        Series("Done", "ok", tuple(share(t.done, t.asked) for t in teams)),
+        Series("Pending", "accent", tuple(share(t.pending - t.overdue, t.asked) for t in teams)),
+        Series("Overdue", "danger", tuple(share(t.overdue, t.asked) for t in teams)),
+    ]
+    rows = [[t.name, t.people, t.asked, t.done, t.overdue, f"{t.percent}%"] for t in teams]
+    return Chart(
+        slug="acknowledgements", title="Acknowledgement by team", summary=summary, kind="bars",
+        labels=[t.name for t in teams], series=series, percent=True, value_labels=[f"{t.percent}%" for t in teams],
+        head=["Team", "People", "Asked", "Done", "Overdue", "Done %"], rows=rows,
+        empty="Nothing is asked of anyone yet.",
+        link=("Open the acknowledgement report", _url("policies:ack_report", src.manual, "view=teams")),
+    )  # fmt: skip
+
+
+def feedback_chart(src: Sources) -> Chart:
+    """Feedback received per entry and month over the last ``FEEDBACK_MONTHS`` months, for the entries with most."""
+    months = src.feedback_months
+    index = {m: i for i, m in enumerate(months)}
+    per_entry: dict[int, list[int]] = defaultdict(lambda: [0] * len(months))
+    names: dict[int, str] = {}
+    unlinked = 0
+    for pk, _slug, title, month, n in src.feedback_by_entry:
+        if pk is None:
+            unlinked += n
+            continue
+        per_entry[pk][index[month]] += n
+        names[pk] = title
+    ranked = sorted(per_entry, key=lambda pk: (-sum(per_entry[pk]), names[pk].casefold()))
+    top = ranked[:FEEDBACK_TOP]
+    total = sum(sum(v) for v in per_entry.values()) + unlinked
+    period = f"{date_format(months[0], 'F Y')} to {date_format(months[-1], 'F Y')}"
+    if total:
+        summary = (
+            f"{_plural(total, 'item')} of feedback from {period}"
+            + (f"; the most about “{names[top[0]]}” ({sum(per_entry[top[0]]):,})" if top else "")
+            + (f"; {unlinked:,} not about any entry." if unlinked else ".")
+        )
+    else:
+        summary = f"No feedback was received from {period}."
+    head = ["Entry", *(date_format(m, "M Y") for m in months), "Total"]
+
+    def row(pk: int) -> list:
+        return [names[pk], *per_entry[pk], sum(per_entry[pk])]
+
+    return Chart(
+        slug="feedback", title="Feedback per entry, month by month", summary=summary, kind="multiples",
+        labels=[names[pk] for pk in top], columns=[_month_label(m, i == 0) for i, m in enumerate(months)],
+        short_labels=[_initial(m) for m in months],
+        series=[Series("Feedback items", "accent", tuple(v for pk in top for v in per_entry[pk]))],
+        value_labels=[f"{sum(per_entry[pk]):,}" for pk in top], head=head, rows=[row(pk) for pk in top],
+        csv_rows=[row(pk) for pk in ranked], empty=summary,
+        link=("Open the feedback board", _url("policies:feedback:board", src.manual)),
+    )  # fmt: skip
+
+
+def searches_chart(src: Sources) -> Chart:
+    """The searches that most often found nothing."""
+    rows = src.failed_searches
+    if rows is None:
+        return Chart(
+            slug="searches", title="Searches that find nothing", summary="No failed searches recorded yet.",
+            kind="bars", labels=[], series=[], head=["Search", "Times", "Last searched", "Teams"], rows=[],
+            empty="No failed searches recorded yet.",
+        )  # fmt: skip
+    tz = timezone.get_current_timezone()
+
+    def when(value) -> str:
+        if value is None:
+            return ""
+        if hasattr(value, "astimezone"):
+            value = value.astimezone(tz)
+        return date_format(value, "j M Y")
+
+    def teams(value) -> str:
+        if not value:
+            return ""
+        return value if isinstance(value, str) else ", ".join(str(t) for t in value)
+
+    summary = (
+        f"The {_plural(len(rows), 'search', 'searches')} in the last {SEARCH_DAYS} days that most often found "
+        f"nothing; “{rows[0].query}” came back empty {_plural(rows[0].count, 'time')}."
+        if rows
+        else f"No search has come back empty in the last {SEARCH_DAYS} days."
+    )
+    return Chart(
+        slug="searches", title="Searches that find nothing", summary=summary, kind="bars",
+        labels=[r.query for r in rows], series=[Series("Searches", "violet", tuple(r.count for r in rows))],
+        head=["Search", "Times", "Last searched", "Teams"],
+        rows=[[r.query, r.count, when(r.last_searched), teams(r.teams)] for r in rows], empty=summary,
+    )  # fmt: skip
+
+
+def turnaround_chart(src: Sources) -> Chart:
+    """How long feedback waited for the version that answered it."""
+    days = src.turnaround_days
+    counts = Counter()
+    for d in days:
+        label = next(label for label, under in TURNAROUND_BUCKETS if under is None or d < under)
+        counts[label] += 1
+    labels = [label for label, _ in TURNAROUND_BUCKETS]
+    if days:
+        median = statistics.median(days)
+        summary = (
+            f"Half the feedback answered by a revision was answered within {_plural(round(median), 'day')} "
+            f"(the median of {_plural(len(days), 'item')})."
+        )
+    else:
+        summary = "No feedback has been answered by a revision yet."
+    return Chart(
+        slug="feedback-to-revision", title="Time from feedback to revision", summary=summary, kind="columns",
+        labels=[label.replace(" ", "\n", 1) if label.startswith("Under") else label for label in labels],
+        series=[Series("Items", "teal", tuple(counts[label] for label in labels))],
+        head=["Time to the revision", "Items"], rows=[[label, counts[label]] for label in labels], empty=summary,
+        link=("Open the answered feedback", _url("policies:feedback:board", src.manual, "status=done")),
+    )  # fmt: skip
+
+
+CHARTS: dict[str, Callable[[Sources], Chart]] = {
+    "entries": entries_chart,
+    "reviews": reviews_chart,
+    "acknowledgements": acknowledgements_chart,
+    "feedback": feedback_chart,
+    "feedback-to-revision": turnaround_chart,
+    "searches": searches_chart,
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+    url: str = ""
+    alert: bool = False
+
+
+def figures(src: Sources) -> list[Figure]:
+    """The few numbers at the top of the dashboard."""
+    overdue = sum(1 for e in src.live if e.next_review_on and e.next_review_on < src.today)
+    acks = src.acks.totals
+    feedback = src.feedback_counts
+    return [
+        Figure("Live entries", f"{len(src.live):,}", _url("policies:manual_home", src.manual)),
+        Figure("Reviews overdue", f"{overdue:,}", _url("policies:review_schedule", src.manual), alert=overdue > 0),
+        Figure("Acknowledgements overdue", f"{acks.overdue:,}",
+               _url("policies:ack_report", src.manual, "view=people&state=overdue"), alert=acks.overdue > 0),
+        Figure("Open feedback", f"{feedback.open:,}", _url("policies:feedback:board", src.manual)),
+    ]  # fmt: skip
