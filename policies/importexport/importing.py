@@ -120,9 +120,15 @@ def manual_import(*, path: str | Path, publish: bool, user, source: str = "", dr
 
 
 @transaction.atomic
-def manual_import_plan(*, plan: ManualPlan, publish: bool, user, source: str, dry_run: bool = False) -> ImportReport:
+def manual_import_plan(
+    *, plan: ManualPlan, publish: bool, user, source: str, dry_run: bool = False, reason: str = ""
+) -> ImportReport:
     """Write a checked plan (see ``manual_import``). Raises ``ManualImportError`` and writes nothing if an
-    entry cannot be saved, ``PermissionDenied`` if the user may not import."""
+    entry cannot be saved, ``PermissionDenied`` if the user may not import.
+
+    ``reason`` is what the history records for each change (then ": changed ..." where something changed);
+    by default "Imported from ``source``".
+    """
     denied = import_permission_problem(user, publish=publish)
     if denied:
         raise PermissionDenied(denied)
@@ -141,7 +147,7 @@ def manual_import_plan(*, plan: ManualPlan, publish: bool, user, source: str, dr
 
     report = ImportReport(manual=manual, source=source, publish=publish)
     report.warnings = _broken_link_warnings(plan, set(existing))
-    reason = f"Imported from {source}"
+    reason = reason or f"Imported from {source}"
     report.manual = manual = _import_manual(manual, plan, user=user, reason=reason, report=report)
     _import_teams(plan, user=user, reason=reason, report=report)
     sections = _import_sections(manual, plan, user=user, reason=reason, report=report)
