@@ -288,3 +288,44 @@ class QuestionForm(forms.Form):
 
 
 QuestionFormSet = forms.formset_factory(QuestionForm, extra=0, max_num=10, absolute_max=10)
+
+
+class _WordFilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class WordFilesField(forms.Field):
+    """One or more uploaded files, unchecked: the Word import checks each itself, naming the file in every
+    message (Django's FileField would refuse an empty file without saying which)."""
+
+    widget = _WordFilesInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"required": "Choose at least one .docx file."})
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault(
+            "accept", ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+
+    def to_python(self, data):
+        if not data:
+            return []
+        return list(data) if isinstance(data, (list, tuple)) else [data]
+
+
+class WordImportForm(forms.Form):
+    files = WordFilesField(label="Word files")
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.none(),
+        empty_label=None,
+        help_text="Where the new entries go; you can move them later.",
+    )
+    kind = forms.ChoiceField(choices=EntryKind.choices, initial=EntryKind.POLICY)
+
+    def __init__(self, *args, manual: Manual, max_files: int, max_megabytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.filter(manual=manual).order_by("order", "id")
+        self.fields["files"].help_text = (
+            f"One or more .docx files, up to {max_megabytes} MB each and {max_files} at a time. "
+            "Each becomes a draft entry."
+        )

@@ -75,6 +75,12 @@ def can_import(user, *, publish: bool) -> bool:
     return can_manage(user) and can_edit(user) and (not publish or can_approve(user))
 
 
+def can_import_word(user) -> bool:
+    """Turn Word files into draft entries: whoever may write drafts. Unlike a folder import, it changes no
+    manual or section and publishes nothing; the drafts go through review like any other."""
+    return can_edit(user)
+
+
 def can_delete_draft(user, entry) -> bool:
     """A draft that was never published may be deleted by the person who started it, or by a manager."""
     if entry.was_published or not can_edit(user):

@@ -8,15 +8,18 @@ redirect from its old address, so no entry is ever hidden.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 # Pages under /manuals/<manual>/ that exist now.
 PAGE_SLUGS = frozenset({
     "new", "print", "review", "editions", "settings", "sections", "preview", "search", "compare", "onboarding",
-    "pdfs",
+    "pdfs", "import", "export",
 })  # fmt: skip
 # Pages that are planned; reserved now so that no entry has to be renamed when they arrive.
 PLANNED_SLUGS = frozenset({
-    "acknowledgements", "reviews", "feedback", "dashboard", "channels", "health", "values", "import", "export",
-    "people", "api", "embed", "my", "reports", "templates", "docx", "word",
+    "acknowledgements", "reviews", "feedback", "dashboard", "channels", "health", "values", "people", "api",
+    "embed", "my", "reports", "templates", "docx", "word",
 })  # fmt: skip
 RESERVED_SLUGS = PAGE_SLUGS | PLANNED_SLUGS
 # Manual addresses sit under /manuals/ beside these pages.
@@ -56,6 +59,22 @@ def free_slug(taken: set[str], base: str) -> str:
     candidate, n = f"{base}-entry", 2
     while candidate in taken or candidate in RESERVED_SLUGS:
         candidate, n = f"{base}-entry-{n}", n + 1
+    return candidate
+
+
+def slug_from_title(title: str, *, max_length: int = 100) -> str:
+    """The address the forms suggest for ``title`` (``static/js/slug.js`` does the same in the browser), with room
+    left for a number: "Refunds & returns" gives ``refunds-returns``."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[: max_length - 4].rstrip("-")
+    return slug or "entry"
+
+
+def numbered_slug(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3`` and so on: the first that is neither taken nor reserved."""
+    candidate, n = base, 2
+    while candidate in taken or candidate in RESERVED_SLUGS:
+        candidate, n = f"{base}-{n}", n + 1
     return candidate
 
 

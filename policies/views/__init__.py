@@ -40,6 +40,7 @@ from .reading import (
     search,
 )
 from .reviews import review_reminders, review_schedule
+from .word import entry_docx, manual_docx, word_import_confirm, word_import_upload
 
 __all__ = [
     "onboarding_sign",
@@ -51,4 +52,5 @@ __all__ = [
     "manual_compare", "manual_create", "manual_home", "manual_list", "manual_organise", "manual_pdf",
     "manual_print", "manual_settings", "markdown_preview", "onboarding", "pdf_download", "pdf_status",
     "review_queue", "review_reminders", "review_schedule", "search", "section_edit",
+    "entry_docx", "manual_docx", "word_import_confirm", "word_import_upload",
 ]  # fmt: skip

@@ -10,18 +10,20 @@ from policies.importexport import (
     manual_export_markdown,
     manual_export_pdf,
 )
+from policies.importexport.word_export import manual_docx
 from policies.models import Manual
+from policies.selectors import manual_snapshot
 
 
 class Command(BaseCommand):
     help = (
         "Export a manual's published text: --format markdown writes a folder that import_manual reads back; "
-        "html writes the single self-contained file the PDF is made from; pdf writes the PDF."
+        "html writes the single self-contained file the PDF is made from; pdf writes the PDF; docx a Word document."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("manual", help="The manual's slug")
-        parser.add_argument("--format", choices=["markdown", "html", "pdf"], default="markdown")
+        parser.add_argument("--format", choices=["markdown", "html", "pdf", "docx"], default="markdown")
         parser.add_argument(
             "--output", required=True,
             help="A folder for markdown (new, empty, or an earlier export of this manual); a file for html and pdf",
@@ -37,7 +39,7 @@ class Command(BaseCommand):
             known = ", ".join(Manual.objects.order_by("slug").values_list("slug", flat=True)) or "none"
             raise CommandError(f"No manual with the slug '{manual}' (manuals: {known}).")
         if drafts and format != "markdown":
-            raise CommandError("--drafts works with --format markdown only: HTML and PDF show the published text.")
+            raise CommandError("--drafts works with --format markdown only: the others show the published text.")
         path = Path(output)
         if format == "markdown":
             try:
@@ -55,6 +57,8 @@ class Command(BaseCommand):
             raise CommandError(f"The folder {path.parent} does not exist.")
         if format == "html":
             path.write_bytes(manual_export_html(manual=found).encode("utf-8"))
+        elif format == "docx":
+            path.write_bytes(manual_docx(manual_snapshot(found)))
         else:
             from policies.rendering.pdf import PDFRenderError
 
