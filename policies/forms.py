@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from people.models import Team
 from people.selectors import team_choices
 
+from .importexport.starter import starter_size
 from .models import Channel, Entry, EntryKind, Manual, Section
 from .roles import EDITORS, MANAGERS
 from .slugs import entry_slug_problem, manual_slug_problem
@@ -204,9 +205,31 @@ class ManualForm(forms.ModelForm):
 
 
 class NewManualForm(ManualForm):
+    STARTER, EMPTY = "starter", "empty"
+
+    # The form offers the template first: a first manual written from a blank page is the hardest way in, and the
+    # template's entries are drafts that nobody else sees until they are approved, or deleted. A post without the
+    # choice (from a script, say) makes an empty manual, as it did before the template existed.
+    start_with = forms.ChoiceField(label="Start with", initial=STARTER, widget=forms.RadioSelect, required=False)
+    field_order = ["title", "slug", "organisation", "start_with"]
+
     class Meta(ManualForm.Meta):
         fields = ["title", "slug", *ManualForm.Meta.fields[1:]]
         help_texts = {"slug": "Part of the web address, e.g. customer-service. It cannot be changed later."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sections, entries = starter_size()
+        start_with = self.fields["start_with"]
+        start_with.choices = [
+            (self.STARTER, f"The starter template: {entries} draft entries in {sections} sections, to adapt"),
+            (self.EMPTY, "An empty manual: you add the sections and write every entry"),
+        ]
+        start_with.help_text = (
+            "The drafts cover conduct, refunds and compensation, problem solving and complaints, each channel, "
+            "service standards, training and feedback. Your organisation's name is written in for "
+            "[your company]. Mission, vision and channels you leave empty come from the template."
+        )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

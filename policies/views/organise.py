@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import selectors, services
 from ..forms import ManualForm, NewManualForm, SectionForm
+from ..importexport.starter import manual_create_from_starter
 from ..models import Section
 from ..permissions import can_manage, require
 
@@ -26,14 +27,41 @@ def manual_create(request: HttpRequest) -> HttpResponse:
     form = NewManualForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        from_starter = form.cleaned_data["start_with"] == NewManualForm.STARTER
         try:
-            manual = services.manual_save(manual=None, user=request.user, data=data)
+            if from_starter:
+                manual, report = manual_create_from_starter(user=request.user, data=data)
+            else:
+                manual = services.manual_save(manual=None, user=request.user, data=data)
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
+            if from_starter:
+                _report_starter(request, created=len(report.created), data=data)
+                return redirect(reverse("policies:manual_organise", kwargs={"manual": manual.slug}))
             messages.success(request, "Manual created. Add its sections, then write its first entries.")
             return redirect(reverse("policies:section_create", kwargs={"manual": manual.slug}))
     return render(request, "policies/manual_new.html", {"form": form})
+
+
+def _report_starter(request: HttpRequest, *, created: int, data: dict) -> None:
+    """Say what the starter template made, and that statements taken from it are already public."""
+    messages.success(
+        request,
+        f"Manual created from the starter template: {created} draft entries to edit and submit for review. Fill "
+        "in the [your …] placeholders in each; readers see an entry only once it is approved.",
+    )
+    taken = [name for name in ("mission", "vision") if not data[name]]
+    if taken:
+        # The statements are not drafts: readers see them at once, placeholders and all.
+        what, it = (
+            ("mission and vision statements are", "them") if len(taken) > 1 else (f"{taken[0]} statement is", "it")
+        )
+        messages.warning(
+            request,
+            f"The {what} the template's, placeholders included, and readers already see {it} on the manual's "
+            f"home page: finish {it} in Manual settings.",
+        )
 
 
 @login_required
