@@ -179,6 +179,15 @@ def test_html_from_word_becomes_markdown_the_app_renders():
     assert "| Either or | a \\| b |" in body
 
 
+def test_footnotes_become_a_numbered_list_at_the_end():
+    # What mammoth makes of a footnote: a numbered citation, and the note at the end with a link back.
+    _title, _summary, body, _warnings = html_to_markdown(
+        '<p>Refunds take five days.<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a></sup></p>'
+        '<ol><li id="footnote-1"><p>Card refunds. <a href="#footnote-ref-1">↑</a></p></li></ol>'
+    )
+    assert body == "Refunds take five days.<sup>[1]</sup>\n\n1. Card refunds."
+
+
 BAD_FILES = [
     ("notes.docx", b"These are my notes, saved as text.", "notes.docx: not a valid .docx file"),
     ("archive.docx", zip_without_document(), "archive.docx: not a Word document: the file is a zip archive without"),

@@ -64,6 +64,8 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _UNKNOWN_STYLE = re.compile(r"Unrecognised (paragraph|run) style: '?(.*?)'? \(Style ID: [^)]*\)")
 # "<" that would open an HTML tag in Markdown ("Say <customer name>"): the sanitiser would drop the words.
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+# mammoth puts footnotes and endnotes in a numbered list at the end, each with a link back to its citation.
+_NOTE_BACKLINK = re.compile(r"#(footnote|endnote)-ref-")
 
 
 @dataclass
@@ -241,6 +243,9 @@ def _filter_links(soup: BeautifulSoup) -> int:
     dropped = 0
     for link in soup.find_all("a"):
         href = (link.get("href") or "").strip()
+        if _NOTE_BACKLINK.match(href):
+            link.decompose()  # the "↑" after each footnote, back to where it was cited
+            continue
         scheme = urlsplit(href).scheme.lower() if href else ""
         if scheme in _KEPT_SCHEMES:
             # Spaces and brackets would end a Markdown link early.
