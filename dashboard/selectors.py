@@ -18,11 +18,12 @@ from functools import cached_property
 
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Source
+from people.models import Team
 from policies.ack_reports import AckReport, ack_report
 from policies.models import Entry, EntryKind, EntryStatus, Manual
 from policies.reviews import add_months
@@ -154,6 +155,13 @@ class Sources:
         return [max((closed.astimezone(tz).date() - received).days, 0) for received, closed in rows]
 
     @cached_property
+    def team_names(self) -> dict[str, str]:
+        """Team slug -> name: from the acknowledgement report when it has been read, else one query."""
+        if "acks" in self.__dict__:
+            return dict(self.acks.team_choices)
+        return dict(Team.objects.values_list("slug", "name"))
+
+    @cached_property
     def failed_searches(self) -> list | None:
         """The searches that most often found nothing in the last ``SEARCH_DAYS`` days, or None while the search
         app does not record them."""
@@ -216,7 +224,8 @@ def entries_chart(src: Sources) -> Chart:
 
 
 def reviews_chart(src: Sources) -> Chart:
-    """Live entries overdue for review, and those falling due in each of the next ``REVIEW_MONTHS`` months."""
+    """Live entries overdue for review, and those falling due in this month and each of the months after it, up
+    to ``REVIEW_MONTHS`` in all."""
     this_month = src.today.replace(day=1)
     months = [add_months(this_month, n) for n in range(REVIEW_MONTHS)]
     after = add_months(this_month, REVIEW_MONTHS)
@@ -233,7 +242,7 @@ def reviews_chart(src: Sources) -> Chart:
     soon = sum(due.values())
     summary = (
         f"{_plural(overdue, 'entry is', 'entries are')} overdue for review; "
-        f"{soon:,} fall{'s' if soon == 1 else ''} due in the next {REVIEW_MONTHS} months"
+        f"{soon:,} fall{'s' if soon == 1 else ''} due by the end of {date_format(months[-1], 'F Y')}"
         + (f" and {later:,} later." if later else ".")
     )
     labels = ["Late", *(_month_label(m, i == 0) for i, m in enumerate(months))]
@@ -344,10 +353,9 @@ def searches_chart(src: Sources) -> Chart:
             value = value.astimezone(tz)
         return date_format(value, "j M Y")
 
-    def teams(value) -> str:
-        if not value:
-            return ""
-        return value if isinstance(value, str) else ", ".join(str(t) for t in value)
+    def teams(slugs) -> str:
+        names = src.team_names
+        return ", ".join(sorted(names.get(slug, slug) for slug in slugs or ()))
 
     summary = (
         f"The {_plural(len(rows), 'search', 'searches')} in the last {SEARCH_DAYS} days that most often found "
@@ -360,7 +368,16 @@ def searches_chart(src: Sources) -> Chart:
         labels=[r.query for r in rows], series=[Series("Searches", "violet", tuple(r.count for r in rows))],
         head=["Search", "Times", "Last searched", "Teams"],
         rows=[[r.query, r.count, when(r.last_searched), teams(r.teams)] for r in rows], empty=summary,
+        link=_misses_link(src.manual),
     )  # fmt: skip
+
+
+def _misses_link(manual: Manual) -> tuple[str, str] | None:
+    """The search app's page of failed searches, once it has one."""
+    try:
+        return ("Open the failed searches", _url("policies:search:misses", manual))
+    except NoReverseMatch:
+        return None
 
 
 def turnaround_chart(src: Sources) -> Chart:
