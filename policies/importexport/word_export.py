@@ -69,33 +69,33 @@ def manual_docx(snapshot: ManualSnapshot) -> bytes:
     doc = _new_document(title=manual.title, author=manual.organisation or manual.title)
     bookmarks = {name.lstrip("#") for name in anchors.values()}
     writer = _Writer(doc, heading_base=3, link_for=_link_resolver(bookmarks))
-    doc.add_paragraph(manual.title, style="Title")
+    writer.add(manual.title, "Title")
     if manual.organisation:
-        doc.add_paragraph(manual.organisation, style="Subtitle")
-    doc.add_paragraph(edition_label(snapshot), style="Entry Facts")
+        writer.add(manual.organisation, "Subtitle")
+    writer.add(edition_label(snapshot), "Entry Facts")
     for heading, html in (("Our mission", manual.mission_html_resolved), ("Our vision", manual.vision_html_resolved)):
         if html.strip():
-            doc.add_heading(heading, level=1)
+            writer.add(heading, "Heading 1")
             writer.write(html)
     if sections:
-        doc.add_heading("Contents", level=1)
+        writer.add("Contents", "Heading 1")
         for section in sections:
-            doc.add_paragraph(section.title, style="Contents Section")
+            writer.add(section.title, "Contents Section")
             for version in section.entries:
-                paragraph = doc.add_paragraph(style="Contents Entry")
+                paragraph = writer.add("", "Contents Entry")
                 writer.link_text(paragraph, version.title, ("anchor", _bookmark_name(version)))
     else:
-        doc.add_paragraph("Nothing has been published in this manual yet.")
+        writer.add("Nothing has been published in this manual yet.")
     for section in sections:
-        heading = doc.add_heading(section.title, level=1)
+        heading = writer.add(section.title, "Heading 1")
         heading.paragraph_format.page_break_before = True
         if section.intro_html.strip():
             writer.write(section.intro_html)
         for version in section.entries:
-            heading = doc.add_heading(level=2)
+            heading = writer.add("", "Heading 2")
             _bookmark(heading, _bookmark_name(version), version.entry_id)
             heading.add_run(version.title)
-            _entry_text(doc, writer, version, version.html)
+            _entry_text(writer, version, version.html)
     _footer(doc, manual.title)
     return _save(doc)
 
@@ -106,17 +106,17 @@ def entry_docx(manual: Manual, version: EntryVersion, urls: dict[int | str, str]
     prefetch_related_objects([version], "owner_user", "owner_team")
     doc = _new_document(title=version.title, author=manual.organisation or manual.title)
     writer = _Writer(doc, heading_base=1, link_for=_link_resolver(set()))
-    doc.add_paragraph(manual.title, style="Entry Facts")
-    doc.add_paragraph(version.title, style="Title")
-    _entry_text(doc, writer, version, resolve_entry_links(version.body_html, urls))
+    writer.add(manual.title, "Entry Facts")
+    writer.add(version.title, "Title")
+    _entry_text(writer, version, resolve_entry_links(version.body_html, urls))
     _footer(doc, f"{manual.title} · {version.title}")
     return _save(doc)
 
 
-def _entry_text(doc, writer: _Writer, version: EntryVersion, html: str) -> None:
-    doc.add_paragraph(_facts(version), style="Entry Facts")
+def _entry_text(writer: _Writer, version: EntryVersion, html: str) -> None:
+    writer.add(_facts(version), "Entry Facts")
     if version.summary:
-        doc.add_paragraph(version.summary, style="Entry Summary")
+        writer.add(version.summary, "Entry Summary")
     writer.write(html)
 
 
@@ -275,6 +275,9 @@ class _Format:
     highlight: bool = False
 
 
+_PLAIN = _Format()
+
+
 class _CellTarget:
     """A table cell as somewhere to write blocks: its first, empty paragraph is used before adding more."""
 
@@ -282,13 +285,11 @@ class _CellTarget:
         self.cell = cell
         self.first = cell.paragraphs[0]
 
-    def add_paragraph(self, text: str = "", style=None):
+    def add_paragraph(self):
         if self.first is not None:
             paragraph, self.first = self.first, None
-            if style is not None:
-                paragraph.style = style
             return paragraph
-        return self.cell.add_paragraph(text, style=style)
+        return self.cell.add_paragraph()
 
     def add_table(self, rows: int, cols: int):
         return self.cell.add_table(rows, cols)
@@ -301,6 +302,7 @@ class _Numbering:
         self.numbering = doc.part.numbering_part.element
         ids = [int(n.get(qn("w:abstractNumId"))) for n in self.numbering.findall(qn("w:abstractNum"))]
         self.bullet_abstract, self.decimal_abstract = max(ids, default=0) + 1, max(ids, default=0) + 2
+        self.last_num = max((int(n.get(qn("w:numId"))) for n in self.numbering.findall(qn("w:num"))), default=0)
         first_num = self.numbering.find(qn("w:num"))
         for abstract in (self._abstract(self.bullet_abstract, True), self._abstract(self.decimal_abstract, False)):
             # Every abstract definition must come before the first list instance.
@@ -336,7 +338,8 @@ class _Numbering:
         return abstract
 
     def _num(self, abstract_id: int, start: int | None) -> int:
-        num_id = max((int(n.get(qn("w:numId"))) for n in self.numbering.findall(qn("w:num"))), default=0) + 1
+        self.last_num += 1
+        num_id = self.last_num
         num = OxmlElement("w:num")
         num.set(qn("w:numId"), str(num_id))
         ref = OxmlElement("w:abstractNumId")
@@ -369,6 +372,7 @@ class _Writer:
         self.link_for = link_for
         self.numbering = _Numbering(doc)
         self._space_before = True  # whether the text written last ended in a space (or nothing yet)
+        self._style_ids: dict[str, str] = {}
 
     def write(self, html: str, container=None) -> None:
         self._blocks(_parse(html).children, container or self.doc)
@@ -379,9 +383,24 @@ class _Writer:
 
     # Blocks
 
-    def _paragraph(self, container, style=None):
+    def add(self, text: str = "", style: str | None = None):
+        """A paragraph at the end of the document."""
+        paragraph = self._paragraph(self.doc, style)
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+
+    def _paragraph(self, container, style: str | None = None):
         self._space_before = True
-        return container.add_paragraph(style=style)
+        paragraph = container.add_paragraph()
+        if style is not None:
+            # By id: python-docx looks a style's name up among all the styles on every paragraph, which made
+            # the demo manual take seconds.
+            style_id = self._style_ids.get(style)
+            if style_id is None:
+                style_id = self._style_ids[style] = self.doc.styles[style].style_id
+            paragraph._p.style = style_id
+        return paragraph
 
     def _blocks(self, nodes, container, style=None, fmt: _Format = _Format()) -> None:
         pending: list = []
@@ -491,12 +510,12 @@ class _Writer:
             return
         table = container.add_table(len(rows), columns)
         table.style = self.doc.styles["Table Grid"]
-        for r, row in enumerate(cells):
+        for table_row, row in zip(table.rows, cells, strict=True):
             if row and all(cell.tag == "th" for cell in row):
                 header = OxmlElement("w:tblHeader")  # repeated at the top of each page the table runs onto
-                table.rows[r]._tr.get_or_add_trPr().append(header)
-            for c, cell_node in enumerate(row):
-                target = _CellTarget(table.cell(r, c))
+                table_row._tr.get_or_add_trPr().append(header)
+            for cell, cell_node in zip(table_row.cells, row, strict=False):
+                target = _CellTarget(cell)
                 fmt = _Format(bold=cell_node.tag == "th")
                 self._blocks(cell_node.children, target, None, fmt)
                 align = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}.get(
@@ -551,19 +570,24 @@ class _Writer:
 
     def _run(self, paragraph, text: str, fmt: _Format, link):
         run = paragraph.add_run(text)
-        font = run.font
-        font.bold = fmt.bold or None
-        font.italic = fmt.italic or None
-        font.underline = (fmt.underline or link is not None) or None
-        font.strike = fmt.strike or None
-        font.superscript = fmt.sup or None
-        font.subscript = fmt.sub or None
-        if fmt.code:
-            font.name = "Courier New"
-        if fmt.highlight:
-            font.highlight_color = WD_COLOR_INDEX.YELLOW
+        if fmt != _PLAIN or link is not None:  # each property set costs an XML search: only set what is on
+            font = run.font
+            for name in ("bold", "italic", "strike"):
+                if getattr(fmt, name):
+                    setattr(font, name, True)
+            if fmt.underline or link is not None:
+                font.underline = True
+            if fmt.sup:
+                font.superscript = True
+            if fmt.sub:
+                font.subscript = True
+            if fmt.code:
+                font.name = "Courier New"
+            if fmt.highlight:
+                font.highlight_color = WD_COLOR_INDEX.YELLOW
+            if link is not None:
+                font.color.rgb = LINK_COLOUR
         if link is not None:
-            font.color.rgb = LINK_COLOUR
             link.append(run._r)
         return run
 
