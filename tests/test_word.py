@@ -284,6 +284,14 @@ def test_an_upload_without_files_asks_for_one(client, bob, section):
     assert "Choose at least one .docx file." in response.content.decode()
 
 
+def test_a_manual_without_sections_says_so(client, bob, manual):
+    client.force_login(bob)
+    assert "This manual has no sections yet" in client.get(IMPORT_URL).content.decode()
+    response = client.post(IMPORT_URL, {"files": [upload("a.docx", lost_parcels_docx())], "kind": "policy"})
+    assert response.status_code == 400
+    assert not Entry.objects.exists()
+
+
 def test_an_agent_cannot_import_word_files(client, carol, section):
     client.force_login(carol)
     assert client.get(IMPORT_URL).status_code == 403

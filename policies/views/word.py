@@ -88,7 +88,11 @@ def word_import_confirm(request: HttpRequest, manual: str) -> HttpResponse:
     if section is None:
         messages.error(request, "The section chosen for these entries no longer exists. Upload the files again.")
         return redirect("policies:word_import", manual=manual_obj.slug)
-    plans = [word_import.WordEntryPlan(**data) for data in stored["entries"]]
+    try:
+        plans = [word_import.WordEntryPlan(**data) for data in stored["entries"]]
+    except TypeError:  # a preview stored by an older version of the app
+        messages.error(request, "That preview is no longer current. Upload the files again.")
+        return redirect("policies:word_import", manual=manual_obj.slug)
     try:
         entries = word_import.word_import(
             manual=manual_obj, user=request.user, section=section, kind=stored["kind"], plans=plans
