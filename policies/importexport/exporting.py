@@ -15,6 +15,7 @@ from django.db.models import F
 from people.models import Team
 
 from ..models import Entry, EntryStatus, EntryVersion, Manual, Section
+from ..models.parts import parse_number
 from .folder import MANUAL_FILE, SKIPPED_FILES, ManualExportError, clean_body, clean_text, dump_yaml, importable_files
 
 
@@ -62,8 +63,27 @@ def entry_markdown(text, *, entry: Entry, section: Section) -> str:
         data["summary"] = clean_text(text.summary)
     if text.effective_date:
         data["effective_date"] = text.effective_date
+    if text.targets:
+        data["targets"] = [_target_data(target) for target in text.targets]
+    if text.scripts:
+        data["scripts"] = [
+            {"channel": s["channel"], "situation": s["situation"], "text": clean_body(s["text"])} for s in text.scripts
+        ]
     body = clean_body(text.body)
     return f"---\n{dump_yaml(data)}---\n" + (f"\n{body}\n" if body else "")
+
+
+def _target_data(target: dict) -> dict:
+    """A target as the file writes it: the value as a number, and no empty channel or period."""
+    number = parse_number(target["value"])
+    value = int(number) if number is not None and number == number.to_integral_value() else float(number or 0)
+    data = {"metric": target["metric"]}
+    if target.get("channel"):
+        data["channel"] = target["channel"]
+    data |= {"comparison": target["comparison"], "value": value, "unit": target["unit"]}
+    if target.get("period"):
+        data["period"] = target["period"]
+    return data
 
 
 def _owner_name(text) -> str:

@@ -21,6 +21,7 @@ from people.models import Team
 
 from ..models import EntryKind, Section
 from ..models.entry import CHANNEL_ORDER
+from ..models.parts import SCRIPT_KEYS, TARGET_KEYS, validate_scripts, validate_targets
 from ..text import normalise_text
 
 MANUAL_FILE = "manual.yml"
@@ -32,7 +33,7 @@ TEAM_KEYS = ("slug", "name")
 # The order in which the export writes an entry's front matter.
 ENTRY_KEYS = (
     "title", "slug", "kind", "section", "order", "channels", "audience", "owner", "review_every_months", "summary",
-    "effective_date",
+    "effective_date", "targets", "scripts",
 )  # fmt: skip
 
 KINDS = [k.value for k in EntryKind]
@@ -129,6 +130,8 @@ class EntryPlan:
     body: str
     audience: list[str] = field(default_factory=list)  # team slugs; empty means everyone
     audience_line: int | None = field(default=None, compare=False, repr=False)
+    scripts: list[dict] = field(default_factory=list)
+    targets: list[dict] = field(default_factory=list)
 
     def data(self, sections: dict[str, Section], owners: dict[str, tuple] | None = None) -> dict:
         """The entry's fields as the services take them.
@@ -152,6 +155,8 @@ class EntryPlan:
             "audience": sorted(self.audience),
             "review_every_months": self.review_every_months,
             "effective_date": self.effective_date,
+            "scripts": [dict(s) for s in self.scripts],
+            "targets": [dict(t) for t in self.targets],
         }
 
 
@@ -313,6 +318,33 @@ class _Fields:
             self.problem(key, f"a team is listed twice in '{key}'")
             return []
         return value
+
+    def parts(self, key: str, keys: tuple[str, ...], validate, *, optional: tuple[str, ...]) -> list[dict]:
+        """A list of mappings with the fields ``keys`` (those in ``optional`` may be left out), checked as the
+        app checks them: a protocol's scripts, a standard's targets."""
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self.problem(key, f"'{key}' must be a list of mappings, each with {', '.join(keys)}")
+            return []
+        items = []
+        for number, item in enumerate(value, start=1):
+            unknown = [k for k in item if k not in keys]
+            if unknown:
+                self.problem(key, f"{key} {number}: unknown field '{unknown[0]}' (known fields: {', '.join(keys)})")
+                return []
+            filled = {k: item.get(k, "" if k in optional else None) for k in keys}
+            items.append({k: v if v is not None else "" for k, v in filled.items()} if optional else filled)
+        from ..services.entries import normalise_entry_data
+
+        items = normalise_entry_data({key: items})[key]
+        try:
+            validate(items)
+        except ValidationError as error:
+            self.problem(key, " ".join(error.messages))
+            return []
+        return items
 
     def date(self, key: str) -> date | None:
         value = self.data.get(key)
@@ -607,6 +639,8 @@ def _read_entry_file(
         summary=fields.text("summary", max_length=500),
         effective_date=fields.date("effective_date"),
         body=clean_body(body),
+        scripts=fields.parts("scripts", SCRIPT_KEYS, validate_scripts, optional=()),
+        targets=fields.parts("targets", TARGET_KEYS, validate_targets, optional=("channel", "period")),
     )
     if known_sections is not None and entry.section and entry.section not in known_sections:
         listed = ", ".join(sorted(known_sections)) or "none"

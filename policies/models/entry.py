@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from .channels import CHANNEL_ORDER, Channel, validate_channels  # noqa: F401 (older migrations name them here)
 from .manual import Manual, Section
+from .parts import PartsMixin, validate_scripts, validate_targets
 
 
 class EntryKind(models.TextChoices):
@@ -76,7 +77,7 @@ class EntryStatus(models.TextChoices):
 # them. Structured parts versioned with an entry later (channel scripts, targets, questions) join here.
 EDITABLE_FIELDS = (
     "kind", "title", "slug", "summary", "body", "section", "order", "owner", "owner_user", "owner_team", "channels",
-    "audience", "review_every_months", "effective_date", "questions",
+    "audience", "review_every_months", "effective_date", "questions", "scripts", "targets",
 )  # fmt: skip
 VERSIONED_FIELDS = (*EDITABLE_FIELDS, "body_html")
 # Where an entry sits in the manual and its web address: they take effect at once and are not reviewed,
@@ -108,7 +109,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(live_version__isnull=False, retired_at__isnull=True)
 
 
-class Entry(OwnerLabelMixin, models.Model):
+class Entry(OwnerLabelMixin, PartsMixin, models.Model):
     manual = models.ForeignKey(Manual, on_delete=models.PROTECT, related_name="entries")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.POLICY)
@@ -133,6 +134,10 @@ class Entry(OwnerLabelMixin, models.Model):
     # An optional comprehension check: [{"prompt": ..., "choices": [...], "answer": index}], versioned with the
     # text. Readers must answer every question correctly to acknowledge.
     questions = models.JSONField(default=list, blank=True, validators=[validate_questions])
+    # A protocol's scripts, [{"channel", "situation", "text"}], and a standard's measurable targets,
+    # [{"metric", "channel", "comparison", "value", "unit", "period"}]: see ``parts``.
+    scripts = models.JSONField(default=list, blank=True, validators=[validate_scripts])
+    targets = models.JSONField(default=list, blank=True, validators=[validate_targets])
     review_every_months = models.PositiveSmallIntegerField(default=12)
     effective_date = models.DateField(null=True, blank=True)
 
@@ -217,7 +222,7 @@ class Entry(OwnerLabelMixin, models.Model):
         return bool(self.next_review_on and self.next_review_on < timezone.localdate())
 
 
-class EntryVersion(OwnerLabelMixin, models.Model):
+class EntryVersion(OwnerLabelMixin, PartsMixin, models.Model):
     """An immutable published version of an entry: what readers saw from ``approved_at`` on."""
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="versions")
@@ -238,6 +243,8 @@ class EntryVersion(OwnerLabelMixin, models.Model):
     channels = models.JSONField(default=list, blank=True)
     audience = models.JSONField(default=list, blank=True)
     questions = models.JSONField(default=list, blank=True)
+    scripts = models.JSONField(default=list, blank=True)
+    targets = models.JSONField(default=list, blank=True)
     review_every_months = models.PositiveSmallIntegerField(default=12)
     effective_date = models.DateField(null=True, blank=True)
     author = models.ForeignKey(

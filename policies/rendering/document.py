@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import EntryKind
+from .parts import parts_html
 
 if TYPE_CHECKING:
     from ..models import EntryVersion
@@ -117,6 +118,7 @@ def render_manual_html(
     for section in sections:
         for version in section.entries:
             version.facts_html = _facts_html(version, dates)
+            version.parts_html = parts_html(version) if version.targets or version.scripts else ""
     context = {
         "manual": manual,
         "for_pdf": for_pdf,

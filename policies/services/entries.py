@@ -16,6 +16,7 @@ from people.selectors import unknown_team_slugs
 from .. import events
 from ..models import Entry, EntryRedirect, EntryStatus, EntryVersion, Manual, Section
 from ..models.entry import EDITABLE_FIELDS, PLACEMENT_FIELDS
+from ..models.parts import format_number, parse_number
 from ..permissions import (
     can_approve,
     can_delete_draft,
@@ -51,7 +52,35 @@ def normalise_entry_data(data: dict) -> dict:
         clean["audience"] = sorted(set(clean["audience"] or []))
     if "questions" in clean:
         clean["questions"] = list(clean["questions"] or [])  # an empty admin field arrives as None
+    if "scripts" in clean:
+        clean["scripts"] = [_clean_script(s) for s in clean["scripts"] or []]
+    if "targets" in clean:
+        clean["targets"] = [_clean_target(t) for t in clean["targets"] or []]
     return clean
+
+
+def _clean_script(script):
+    if not isinstance(script, dict):
+        return script  # refused, with its number, by the validation
+    script = dict(script)
+    if isinstance(script.get("situation"), str):
+        script["situation"] = " ".join(script["situation"].split())
+    if isinstance(script.get("text"), str):
+        script["text"] = normalise_text(script["text"])
+    return script
+
+
+def _clean_target(target):
+    if not isinstance(target, dict):
+        return target
+    target = {**dict.fromkeys(("channel", "period"), ""), **target}
+    for name in ("metric", "unit", "period", "channel", "comparison"):
+        if isinstance(target.get(name), str):
+            target[name] = " ".join(target[name].split())
+    number = parse_number(target.get("value"))
+    if number is not None:
+        target["value"] = format_number(number)
+    return target
 
 
 def _check_audience(audience: list[str]) -> None:

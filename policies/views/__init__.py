@@ -28,6 +28,7 @@ from .editions import (
     onboarding_sign,
 )
 from .organise import manual_create, manual_organise, manual_settings, section_edit
+from .parts import entry_scripts, entry_targets
 from .reading import (
     entry_acknowledge,
     entry_detail,
@@ -44,7 +45,7 @@ from .word import entry_docx, manual_docx, word_import_confirm, word_import_uplo
 
 __all__ = [
     "onboarding_sign",
-    "entry_questions",
+    "entry_questions", "entry_scripts", "entry_targets",
     "ack_report", "entry_acknowledge",
     "edition_detail", "edition_entry", "edition_list", "edition_pdf", "edition_print", "edition_release",
     "entry_approve", "entry_create", "entry_delete", "entry_detail", "entry_diff", "entry_edit", "entry_history",

@@ -28,6 +28,7 @@ from ..forms import (
     RetireForm,
 )
 from ..models import Entry
+from ..models.parts import scripts_text, targets_text
 from ..permissions import (
     can_approve,
     can_approve_entry,
@@ -191,6 +192,10 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
                 "diff": word_diff(_questions_text(old_questions), _questions_text(entry.questions)),
             }
         )
+    for label, name, as_text in (("Targets", "targets", targets_text), ("Scripts", "scripts", scripts_text)):
+        old_parts = getattr(entry.live_version, name) if entry.live_version else []
+        if old_parts != getattr(entry, name):
+            other_changes.append({"label": label, "diff": word_diff(as_text(old_parts), as_text(getattr(entry, name)))})
     summary_default = entry.submission_note
     return render(
         request,
