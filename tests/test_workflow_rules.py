@@ -350,19 +350,19 @@ def test_a_manual_cannot_take_a_reserved_or_taken_address(manual, alice, slug, s
 def test_an_entry_using_a_newly_reserved_name_is_renamed_and_its_old_address_redirects(
     client, make_entry, alice, carol
 ):
-    entry = make_entry("team-dashboard", title="Team dashboard")
-    Entry.objects.filter(pk=entry.pk).update(slug="dashboard")  # as it stood before the name was reserved
+    entry = make_entry("team-api", title="Team API")
+    Entry.objects.filter(pk=entry.pk).update(slug="api")  # as it stood before the name was reserved
 
-    assert rename_entries_using(apps, ["dashboard"]) == [(entry.pk, "dashboard", "dashboard-entry")]
+    assert rename_entries_using(apps, ["api"]) == [(entry.pk, "api", "api-entry")]
 
-    assert Entry.objects.get(pk=entry.pk).slug == "dashboard-entry"
-    assert entry.history.filter(history_change_reason__startswith="Renamed from “dashboard”").exists()
+    assert Entry.objects.get(pk=entry.pk).slug == "api-entry"
+    assert entry.history.filter(history_change_reason__startswith="Renamed from “api”").exists()
     client.force_login(alice)
-    assert "Renamed from “dashboard”" in client.get("/manuals/service/dashboard-entry/history/").content.decode()
+    assert "Renamed from “api”" in client.get("/manuals/service/api-entry/history/").content.decode()
     client.force_login(carol)
-    response = client.get("/manuals/service/dashboard/")
-    assert (response.status_code, response["Location"]) == (301, "/manuals/service/dashboard-entry/")
-    assert "Team dashboard" in client.get(response["Location"]).content.decode()
+    response = client.get("/manuals/service/api/")
+    assert (response.status_code, response["Location"]) == (301, "/manuals/service/api-entry/")
+    assert "Team API" in client.get(response["Location"]).content.decode()
 
 
 def entry_form(entry, **changes) -> dict:
