@@ -387,6 +387,17 @@ def test_an_entry_downloads_as_word(client, carol, make_entry):
     assert len(document.tables) == 1
 
 
+def test_an_entry_downloaded_and_imported_again_keeps_its_text(client, bob, make_entry, manual):
+    make_entry("refund-policy", body=BODY, title="Refund policy", summary="Thirty days, with the receipt.")
+    client.force_login(bob)
+    data = b"".join(client.get("/manuals/service/refund-policy/entry.docx"))
+    [plan] = word_import_plan(manual=manual, files=[upload("refund-policy-version-1.docx", data)])
+    assert (plan.title, plan.summary) == ("Refund policy", "Thirty days, with the receipt.")
+    assert plan.slug == "refund-policy-2"  # a new entry beside the one it came from
+    assert plan.body == BODY  # the same Markdown, the lines of facts left out
+    assert plan.warnings == []
+
+
 def test_a_draft_has_no_word_download(client, carol, make_entry):
     make_entry("secret-plan", published=False)
     client.force_login(carol)

@@ -48,10 +48,14 @@ PREVIEW_LINES = 6
 # The start of an OLE compound file: Word 97-2003 documents, and .docx files protected by a password.
 _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 _KEPT_SCHEMES = {"http", "https", "mailto"}
-# Word's own styles that carry meaning beyond mammoth's defaults (headings, lists, footnotes).
+# Word's own styles that carry meaning beyond mammoth's defaults (headings, lists, footnotes), and the two of the
+# app's Word download, so that an entry downloaded, edited in Word and imported keeps its summary and loses the
+# line of facts (kind, version, owner) that the app writes itself.
 STYLE_MAP = """
 p[style-name='Title'] => h1.pm-title:fresh
 p[style-name='Subtitle'] => p.pm-subtitle:fresh
+p[style-name='Entry Summary'] => p.pm-subtitle:fresh
+p[style-name='Entry Facts'] => !
 p[style-name='Quote'] => blockquote > p:fresh
 p[style-name='Intense Quote'] => blockquote > p:fresh
 p[style-name='Body Text'] => p:fresh
@@ -115,7 +119,7 @@ def word_import_plan(*, manual: Manual, files) -> list[WordEntryPlan]:
     for upload in files:
         name = PurePath(upload.name or "").name or "file"
         try:
-            plans.append(read_word_file(name, upload))
+            plans.append(_read_word_file(name, upload))
         except _Refused as exc:
             problems.append(Problem(name, str(exc)))
     if problems:
@@ -124,7 +128,7 @@ def word_import_plan(*, manual: Manual, files) -> list[WordEntryPlan]:
     return plans
 
 
-def read_word_file(name: str, upload) -> WordEntryPlan:
+def _read_word_file(name: str, upload) -> WordEntryPlan:
     """One file as a plan (its slug not yet checked against the manual). Raises ``_Refused``."""
     lower = name.lower()
     if not lower.endswith(".docx"):
@@ -188,6 +192,11 @@ def html_to_markdown(html: str) -> tuple[str, str, str, list[str]]:
         else:
             del subtitle["class"]
     _renumber_headings(soup)
+    for table in soup.find_all("table"):
+        first_row = table.find("tr")
+        # The first row becomes the Markdown table's header, which is shown bold anyway.
+        for bold in first_row.find_all(["strong", "b"]) if first_row else ():
+            bold.unwrap()
     images = soup.find_all("img")
     for image in images:
         image.decompose()
