@@ -20,6 +20,8 @@ urlpatterns = [
     path("<slug:manual>/search/", include("search.urls")),
     path("<slug:manual>/dashboard/", include("dashboard.urls")),
     path("<slug:manual>/compare/", views.manual_compare, name="manual_compare"),
+    path("<slug:manual>/channels/", views.channel_list, name="channel_list"),
+    path("<slug:manual>/channels/<str:channel>/", views.channel_detail, name="channel_detail"),
     path("<slug:manual>/onboarding/", views.onboarding, name="onboarding"),
     path("<slug:manual>/acknowledgements/", views.ack_report, name="ack_report"),
     path("<slug:manual>/pdfs/<int:pdf>/", views.pdf_status, name="pdf_status"),

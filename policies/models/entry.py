@@ -283,6 +283,11 @@ class EntryVersion(OwnerLabelMixin, PartsMixin, models.Model):
     def channel_labels(self) -> list[str]:
         return channel_labels(self.channels)
 
+    @property
+    def channel_items(self) -> list[tuple[str, str]]:
+        """(value, label) of each channel, for links to the channel pages."""
+        return list(zip(self.channels, channel_labels(self.channels), strict=True))
+
 
 class EntryRedirect(models.Model):
     """An address an entry used to have. Bookmarks and printed links keep working after a rename.

@@ -1,4 +1,5 @@
 from .acknowledgements import ack_report
+from .channels import channel_detail, channel_list
 from .editing import (
     entry_approve,
     entry_create,
@@ -46,7 +47,7 @@ from .word import entry_docx, manual_docx, word_import_confirm, word_import_uplo
 __all__ = [
     "onboarding_sign",
     "entry_questions", "entry_scripts", "entry_targets",
-    "ack_report", "entry_acknowledge",
+    "ack_report", "entry_acknowledge", "channel_detail", "channel_list",
     "edition_detail", "edition_entry", "edition_list", "edition_pdf", "edition_print", "edition_release",
     "entry_approve", "entry_create", "entry_delete", "entry_detail", "entry_diff", "entry_edit", "entry_history",
     "entry_reinstate", "entry_request_changes", "entry_restore", "entry_retire", "entry_review", "entry_submit",
