@@ -295,3 +295,13 @@ def test_the_demo_has_feedback_answered_by_revisions_and_some_still_open(demo):
     assert f"Answers feedback #{repairs.pk} (survey of" in second.release_notes
     notes = services.edition_draft_notes(demo)
     assert f"Answers feedback #{holiday.pk} (complaint of" in notes
+
+
+def test_the_demo_has_scripts_and_targets_that_changed_with_their_revisions(demo):
+    standard = Entry.objects.get(manual=demo, slug="response-times")
+    first, live = standard.versions.order_by("number").first(), standard.live_version
+    social = {t["metric"]: t for t in live.targets}["Public mentions answered"]
+    assert (social["value"], social["unit"]) == ("1", "hour")
+    assert {t["metric"]: t for t in first.targets}["Public mentions answered"]["value"] == "2"
+    phone = Entry.objects.get(manual=demo, slug="phone-protocol").live_version
+    assert [g["channel"] for g in phone.script_groups] == ["phone"] and len(phone.scripts) == 6

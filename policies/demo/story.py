@@ -103,6 +103,16 @@ class Edit:
 
 
 @dataclass(frozen=True)
+class TargetEdit:
+    """One measurable target of a standard, named by its metric: the fields the revision changed, before and
+    after (and in the folder)."""
+
+    metric: str
+    before: dict
+    after: dict
+
+
+@dataclass(frozen=True)
 class Launch:
     """A manager imports the first text of some sections, publishing it: how the manual was set up."""
 
@@ -136,6 +146,7 @@ class Revision:
     edits: tuple[Edit, ...]
     fields: dict[str, tuple[str, str]] = field(default_factory=dict)
     sent_back: str = ""
+    target_edits: tuple[TargetEdit, ...] = ()
     answers: tuple[str, ...] = ()  # keys of the Feedback the approver says this version answers
 
 
@@ -222,6 +233,8 @@ STORY = (
             "| Social media | Public mentions answered within 2 hours | Social media tool, weekly |",
             "| Social media | Public mentions answered within 1 hour | Social media tool, daily |",
         ),),
+        target_edits=(TargetEdit("Public mentions answered", {"value": "2", "unit": "hours"},
+                                 {"value": "1", "unit": "hour"}),),
     ),
     Revision(
         270, "chat-protocol", author="omar", approver="manager", material=True,
@@ -346,6 +359,8 @@ STORY = (
             "| Email | 90% answered within 1 working day | Email tool, daily |",
             "| Email | 90% answered within 8 working hours | Email tool, daily |",
         ),),
+        target_edits=(TargetEdit("Emails answered", {"value": "1", "unit": "working day"},
+                                 {"value": "8", "unit": "working hours"}),),
     ),
     Feedback(
         55, "held-too-long", by="dana", source="complaint", channel="phone", slug="phone-protocol",
@@ -530,6 +545,19 @@ def _swap(text: str, old: str, new: str, *, slug: str) -> str:
     return text.replace(old, new)
 
 
+def _edit_targets(targets: list[dict], edits, *, undo: bool, slug: str) -> list[dict]:
+    """``targets`` with each edit applied (or, with ``undo``, taken back); the fields it names must read as the
+    edit expects, so the story cannot drift from the folder."""
+    targets = [dict(t) for t in targets]
+    for edit in edits:
+        expected, wanted = (edit.after, edit.before) if undo else (edit.before, edit.after)
+        target = next((t for t in targets if t["metric"] == edit.metric), None)
+        if target is None or any(target.get(k) != v for k, v in expected.items()):
+            raise DemoError(f"The demo story expects a target '{edit.metric}' of '{slug}' reading {expected!r}.")
+        target.update(wanted)
+    return targets
+
+
 def _first_plan(plan: ManualPlan, retired: ManualPlan) -> ManualPlan:
     """The manual as first published: today's text with the story's revisions undone, the newest first, and
     the entries the story retires."""
@@ -540,6 +568,8 @@ def _first_plan(plan: ManualPlan, retired: ManualPlan) -> ManualPlan:
         for edit in reversed(revision.edits):
             body = _swap(body, edit.after, edit.before, slug=revision.slug)
         changes = {"body": body}
+        if revision.target_edits:
+            changes["targets"] = _edit_targets(entry.targets, revision.target_edits, undo=True, slug=revision.slug)
         for name, (before, after) in revision.fields.items():
             if getattr(entry, name) != after:
                 raise DemoError(f"The demo story expects the {name} of '{revision.slug}' to be {after!r}.")
@@ -616,12 +646,14 @@ class _Story:
                     if not state.done:
                         acknowledgements.entry_acknowledge(entry=state.entry, user=user)
 
-    def _edit(self, slug: str, author, edits, fields: dict) -> Entry:
+    def _edit(self, slug: str, author, edits, fields: dict, target_edits=()) -> Entry:
         entry = self.entry(slug)
         body = entry.body
         for edit in edits:
             body = _swap(body, edit.before, edit.after, slug=slug)
         data = {"body": body} | {name: after for name, (_before, after) in fields.items()}
+        if target_edits:
+            data["targets"] = _edit_targets(entry.targets, target_edits, undo=False, slug=slug)
         return services.entry_save_draft(
             entry=entry, manual=entry.manual, user=author, data=data, base_lock_version=entry.lock_version
         )
@@ -631,7 +663,7 @@ class _Story:
         day = self.day(step.days_ago)
         first_round = step.edits[:-1] if step.sent_back else step.edits
         with self.at(day, 9, 20 + step.days_ago % 30):
-            entry = self._edit(step.slug, author, first_round, step.fields)
+            entry = self._edit(step.slug, author, first_round, step.fields, step.target_edits)
         with self.at(day, 15, step.days_ago % 45):
             services.entry_submit(entry=entry, user=author, summary=step.note)
         day = _next_working_day(day)
