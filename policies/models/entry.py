@@ -146,6 +146,11 @@ class Entry(OwnerLabelMixin, PartsMixin, models.Model):
     # The version its audience must have acknowledged (or a later one): the newest material change. A minor fix
     # leaves it where it was, so earlier acknowledgements carry forward.
     ack_version = models.ForeignKey("EntryVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # An approved version waiting for its effective date: readers see ``live_version`` until then, and it
+    # becomes live on the day without anyone acting (``policies.scheduling``).
+    scheduled_version = models.ForeignKey(
+        "EntryVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     has_unpublished_changes = models.BooleanField(default=True)
     first_published_at = models.DateTimeField(null=True, blank=True)
     last_published_at = models.DateTimeField(null=True, blank=True)
@@ -254,6 +259,9 @@ class EntryVersion(OwnerLabelMixin, PartsMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(default=timezone.now)
+    # When readers started (or will start) to see it: its approval, or the start of a later effective date.
+    # None for a scheduled version withdrawn before its day (a newer one was approved first).
+    takes_effect_at = models.DateTimeField(null=True, blank=True)
     change_summary = models.TextField()
     is_material = models.BooleanField(
         default=True, help_text="A material change asks readers to acknowledge again; a minor fix does not."
@@ -266,7 +274,10 @@ class EntryVersion(OwnerLabelMixin, PartsMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entry", "number"], name="entryversion_number_unique"),
         ]
-        indexes = [models.Index(fields=["entry", "approved_at"], name="entryversion_entry_approved")]
+        indexes = [
+            models.Index(fields=["entry", "approved_at"], name="entryversion_entry_approved"),
+            models.Index(fields=["entry", "takes_effect_at"], name="entryversion_entry_effect"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (version {self.number})"
