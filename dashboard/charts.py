@@ -51,6 +51,8 @@ class Chart:
     short_labels: list[str] | None = None
     empty: str = ""  # said instead of the chart when there is nothing to draw
     link: tuple[str, str] | None = None  # (text, url) of the page that has the detail
+    note: str = ""  # a word on how current the figures are
+    refresh: str = ""  # where to have them worked out afresh
 
     @property
     def is_empty(self) -> bool:

@@ -184,8 +184,9 @@ class _Links:
         return self.page("policies:manual_settings", anchor=anchor)
 
 
-def _listed(items: list[Item]) -> tuple[list[Item], int]:
-    return items[:ITEMS_SHOWN], max(len(items) - ITEMS_SHOWN, 0)
+def _listed(things: list, item: Callable[[object], Item]) -> tuple[list[Item], int]:
+    """The first ``ITEMS_SHOWN`` of ``things`` as items (their links made for those only), and how many more."""
+    return [item(thing) for thing in things[:ITEMS_SHOWN]], max(len(things) - ITEMS_SHOWN, 0)
 
 
 def check_statements(src: Sources, links: _Links) -> Check:
@@ -206,7 +207,7 @@ def check_statements(src: Sources, links: _Links) -> Check:
 
 def check_owners(src: Sources, links: _Links) -> Check:
     unowned = [e for e in src.live if not e.has_owner]
-    items, more = _listed([Item(e.title, links.edit(e)) for e in unowned])
+    items, more = _listed(unowned, lambda e: Item(e.title, links.edit(e)))
     n = len(unowned)
     return Check(
         key="owners", title="Every live entry has an owner", severity=Severity.HIGH, passed=not unowned,
@@ -292,7 +293,7 @@ def check_refund_limit(src: Sources, links: _Links) -> Check | None:
     if not policies:
         return None  # ``check_refund_policy`` has found it missing
     without = [e for e in policies if not time_limits_in(e.text)]
-    items, more = _listed([Item(e.title, links.edit(e)) for e in without])
+    items, more = _listed(without, lambda e: Item(e.title, links.edit(e)))
     return Check(
         key="refund_limit", title="The refund policy sets a time limit", severity=Severity.MEDIUM,
         passed=not without,
@@ -351,7 +352,7 @@ def check_standard_targets(src: Sources, links: _Links) -> Check:
             "The manual has no service standards. Standards with measurable targets (90% of calls answered "
             "within 30 seconds, replies within a working day) say what good service is."
         )
-    items, more = _listed([Item(e.title, links.edit(e)) for e in standards])
+    items, more = _listed(standards, lambda e: Item(e.title, links.edit(e)))
     return Check(
         key="standard_targets", title="Service standards with measurable targets", severity=Severity.MEDIUM,
         passed=bool(measured), explanation=explanation,
@@ -365,11 +366,11 @@ def check_acknowledgements(src: Sources, links: _Links) -> Check:
     asking = src.acks.entries
     late = [row for row in asking if row.overdue]
     people = sum(row.overdue for row in late)
-    items, more = _listed([
-        Item(f"{row.title}: {row.overdue:,} overdue",
-             links.page("policies:ack_report", f"view=people&entry={row.slug}&state=overdue"))
-        for row in sorted(late, key=lambda r: -r.overdue)
-    ])  # fmt: skip
+    items, more = _listed(
+        sorted(late, key=lambda r: -r.overdue),
+        lambda row: Item(f"{row.title}: {row.overdue:,} overdue",
+                         links.page("policies:ack_report", f"view=people&entry={row.slug}&state=overdue")),
+    )  # fmt: skip
     n = len(late)
     return Check(
         key="acknowledgements", title="Changes are acknowledged on time", severity=Severity.MEDIUM, passed=not late,

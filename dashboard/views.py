@@ -24,7 +24,7 @@ def _dashboard_manual(request: HttpRequest, manual: str):
 @require_GET
 def index(request: HttpRequest, manual: str) -> HttpResponse:
     manual_obj = _dashboard_manual(request, manual)
-    sources = selectors.Sources(manual_obj)
+    sources = selectors.Sources(manual_obj, fresh=request.GET.get("fresh") == "1")
     report = health.health_check(manual_obj, sources=sources)
     shown = [(chart, None if chart.is_empty else charts.svg(chart)) for chart in (
         build(sources) for build in selectors.CHARTS.values()

@@ -171,6 +171,23 @@ def test_acknowledgement_by_team_least_complete_first(client, alice, manual, mak
     assert chart.series[0].values == (0, 50, 100)
 
 
+def test_acknowledgement_figures_are_kept_a_few_minutes_and_counted_again_on_request(client, alice, carol, make_entry):
+    entry = make_entry("refund-policy")
+    client.force_login(alice)
+    page = client.get(URL).content.decode()
+    assert "Counted at " in page and f'href="{URL}?fresh=1#acknowledgements-chart">Count again</a>' in page
+    assert lines_for(client)["No team"][3] == "0"
+    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    client.get(URL)
+    assert lines_for(client)["No team"][3] == "0"  # as counted a moment ago
+    client.get(URL + "?fresh=1")
+    assert lines_for(client)["No team"][3] == "1"
+
+
+def lines_for(client) -> dict[str, list[str]]:
+    return {line[0]: line for line in csv_of(client, "acknowledgements")[1:]}
+
+
 def test_feedback_per_entry_month_by_month(client, alice, manual, make_entry):
     today = timezone.localdate()
     this_month = today.replace(day=1)
