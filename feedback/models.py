@@ -16,6 +16,7 @@ class Source(models.TextChoices):
     EMPLOYEE = "employee", "Employee suggestion"
     SURVEY = "survey", "Survey"
     COMPLAINT = "complaint", "Complaint"
+    SEARCH = "search", "Failed search"
 
 
 class FeedbackStatus(models.TextChoices):

@@ -8,6 +8,7 @@ from .permissions import (
     can_triage_feedback,
     can_view_ack_reports,
     can_view_dashboard,
+    can_view_failed_searches,
     role_name,
 )
 
@@ -25,5 +26,6 @@ def roles(request):
         "can_manage_people": can_manage_people(user),
         "can_view_ack_reports": can_view_ack_reports(user),
         "can_triage_feedback": can_triage_feedback(user),
+        "can_view_failed_searches": can_view_failed_searches(user),
         "can_view_dashboard": can_view_dashboard(user),
     }

@@ -65,6 +65,11 @@ def can_view_dashboard(user) -> bool:
     return can_manage(user)
 
 
+def can_view_failed_searches(user) -> bool:
+    """See what readers searched for without finding it, and turn it into feedback: managers."""
+    return can_triage_feedback(user)
+
+
 def can_send_feedback(user) -> bool:
     """Send a suggestion or change request from an entry page: every signed-in reader."""
     return can_read(user)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
@@ -496,49 +495,3 @@ def format_as_of(when: datetime) -> str:
     if (local.hour, local.minute, local.second) == (23, 59, 59):
         return date_format(local, "j F Y")
     return date_format(local, "j F Y, H:i")
-
-
-@dataclass
-class SearchHit:
-    version: EntryVersion
-    snippet: str
-    score: int
-
-
-def search_live(manual: Manual, query: str, *, limit: int = 50) -> list[SearchHit]:
-    """Published entries whose title, summary or text hold every word of ``query``. One query.
-
-    Titles count more than summaries, summaries more than text. Drafts are never searched.
-    """
-    words = [w for w in query.lower().split() if w][:8]
-    if not words:
-        return []
-    condition = Q()
-    for word in words:
-        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-    versions = (
-        EntryVersion.objects.filter(entry__manual=manual, entry__live_version=F("id"), entry__retired_at__isnull=True)
-        .filter(condition)
-        .select_related("entry")[:500]
-    )
-    base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
-    hits = []
-    for version in versions:
-        title, summary, body = version.title.lower(), version.summary.lower(), version.body.lower()
-        score = sum(5 * (w in title) + 2 * (w in summary) + min(body.count(w), 5) for w in words)
-        version.entry_slug = version.entry.slug
-        version.url = f"{base}{version.entry.slug}/"
-        hits.append(SearchHit(version=version, snippet=_snippet(version.body, words), score=score))
-    hits.sort(key=lambda h: (-h.score, h.version.title.lower()))
-    return hits[:limit]
-
-
-def _snippet(text: str, words: list[str], width: int = 220) -> str:
-    """A plain-text stretch of the body around the first match, without Markdown marks."""
-    plain = re.sub(r"[#>*_`|\[\]]+|\(([^)]*\.md|https?://[^)]*)\)", " ", text)
-    plain = re.sub(r"\s+", " ", plain).strip()
-    lower = plain.lower()
-    positions = [lower.find(w) for w in words if lower.find(w) >= 0]
-    start = max(0, min(positions) - width // 3) if positions else 0
-    piece = plain[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(plain) else "")

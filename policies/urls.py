@@ -16,7 +16,6 @@ urlpatterns = [
     path("<slug:manual>/editions/<str:edition>/", views.edition_detail, name="edition_detail"),
     path("<slug:manual>/editions/<str:edition>/print/", views.edition_print, name="edition_print"),
     path("<slug:manual>/editions/<str:edition>/<slug:entry>/", views.edition_entry, name="edition_entry"),
-    path("<slug:manual>/search/", views.search, name="search"),
     path("<slug:manual>/search/", include("search.urls")),
     path("<slug:manual>/dashboard/", include("dashboard.urls")),
     path("<slug:manual>/compare/", views.manual_compare, name="manual_compare"),

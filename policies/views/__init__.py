@@ -39,7 +39,6 @@ from .reading import (
     manual_print,
     pdf_download,
     pdf_status,
-    search,
 )
 from .reviews import review_reminders, review_schedule
 from .word import entry_docx, manual_docx, word_import_confirm, word_import_upload
@@ -53,6 +52,6 @@ __all__ = [
     "entry_reinstate", "entry_request_changes", "entry_restore", "entry_retire", "entry_review", "entry_submit",
     "manual_compare", "manual_create", "manual_home", "manual_list", "manual_organise", "manual_pdf",
     "manual_print", "manual_settings", "markdown_preview", "onboarding", "pdf_download", "pdf_status",
-    "review_queue", "review_reminders", "review_schedule", "search", "section_edit",
+    "review_queue", "review_reminders", "review_schedule", "section_edit",
     "entry_docx", "manual_docx", "word_import_confirm", "word_import_upload",
 ]  # fmt: skip

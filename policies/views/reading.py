@@ -254,15 +254,3 @@ def pdf_status(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
 def pdf_download(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
     stored = _stored_pdf(request, manual, pdf)
     return pdf_response(request, stored)
-
-
-@require_GET
-@login_required
-def search(request: HttpRequest, manual: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
-    query = request.GET.get("q", "").strip()[:200]
-    snapshot = selectors.manual_snapshot(manual_obj, bodies=False)
-    hits = selectors.search_live(manual_obj, query) if query else []
-    return render(
-        request, "policies/search.html", {"manual": manual_obj, "snapshot": snapshot, "query": query, "hits": hits}
-    )
