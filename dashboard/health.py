@@ -130,13 +130,6 @@ class HealthSummary:
 
 _MARKUP = re.compile(r"[*_`]")
 TIME_LIMIT = re.compile(r"\b\d+\s*-?\s*(?:calendar\s+|working\s+|business\s+)?(?:days?|weeks?|months?)\b", re.I)
-# A measurable target: a number with a unit. When service standards get structured targets, ``targets_of``
-# returns those instead and this pattern goes.
-TARGET = re.compile(
-    r"\b\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent|seconds?|secs?|minutes?|mins?|hours?|hrs?|"
-    r"(?:working\s+|business\s+)?days?|weeks?|rings?)",
-    re.I,
-)
 ESCALATION = re.compile(r"escalat", re.I)
 
 
@@ -150,9 +143,10 @@ def time_limits_in(text: str) -> list[str]:
     return TIME_LIMIT.findall(_plain(text))
 
 
-def targets_of(entry: LiveEntry) -> list[str]:
-    """The measurable targets a service standard sets: for now, numbers with a unit in its text."""
-    return TARGET.findall(_plain(entry.text))
+def targets_of(entry: LiveEntry) -> list[dict]:
+    """The measurable targets a service standard publishes: its structured targets, each a metric with a number
+    and its unit (``policies.models.parts``), whatever its text says."""
+    return entry.targets
 
 
 def _mentions(word: str, *texts: str) -> bool:
@@ -179,6 +173,9 @@ class _Links:
 
     def edit(self, entry: LiveEntry) -> str:
         return reverse("policies:entry_edit", kwargs={"manual": self.manual.slug, "entry": entry.slug})
+
+    def targets(self, entry: LiveEntry) -> str:
+        return reverse("policies:entry_targets", kwargs={"manual": self.manual.slug, "entry": entry.slug})
 
     def settings(self, anchor: str) -> str:
         return self.page("policies:manual_settings", anchor=anchor)
@@ -344,21 +341,24 @@ def check_standard_targets(src: Sources, links: _Links) -> Check:
         explanation = f"“{measured[0].title}” sets measurable targets."
     elif standards:
         explanation = (
-            "No service standard sets a measurable target: a number with a unit, such as 90%, 5 minutes or "
-            "2 working days. Targets say what good service is and let you check you give it."
+            "No service standard has measurable targets: what is measured, a number and its unit, such as "
+            "“first reply by email within 4 hours”. Targets say what good service is and let you check you give it."
         )
     else:
         explanation = (
-            "The manual has no service standards. Standards with measurable targets (90% of calls answered "
-            "within 30 seconds, replies within a working day) say what good service is."
+            "The manual has no service standards. Standards with measurable targets (calls answered within "
+            "30 seconds, replies within a working day) say what good service is."
         )
-    items, more = _listed(standards, lambda e: Item(e.title, links.edit(e)))
+    if standards and not measured:
+        items, more = _listed(standards, lambda e: Item(e.title, links.targets(e)))
+        fix_label, fix_url = "Add targets to a standard", items[0].url
+    else:
+        items, more = [], 0
+        fix_label, fix_url = "Write a service standard", links.new(EntryKind.STANDARD)
     return Check(
         key="standard_targets", title="Service standards with measurable targets", severity=Severity.MEDIUM,
-        passed=bool(measured), explanation=explanation,
-        fix_label="Add targets to a standard" if standards else "Write a service standard",
-        fix_url=items[0].url if standards and not measured else links.new(EntryKind.STANDARD),
-        items=items if standards and not measured else [], more=more if standards and not measured else 0,
+        passed=bool(measured), explanation=explanation, fix_label=fix_label, fix_url=fix_url, items=items,
+        more=more,
     )  # fmt: skip
 
 

@@ -85,6 +85,7 @@ class LiveEntry:
     summary: str
     body: str
     channels: list[str]
+    targets: list[dict]  # a service standard's measurable targets
 
     @property
     def has_owner(self) -> bool:
@@ -137,9 +138,9 @@ class Sources:
             .order_by("section__order", "section_id", "order", "id")
             .values_list("id", "slug", "owner", "owner_user_id", "owner_team_id", "next_review_on",
                          "live_version__kind", "live_version__title", "live_version__summary", "live_version__body",
-                         "live_version__channels")
+                         "live_version__channels", "live_version__targets")
         )  # fmt: skip
-        return [LiveEntry(*row[:-1], channels=list(row[-1] or [])) for row in rows]
+        return [LiveEntry(*row[:-2], channels=list(row[-2] or []), targets=list(row[-1] or [])) for row in rows]
 
     @cached_property
     def acks(self) -> AckFigures:
