@@ -16,7 +16,7 @@ from policies.models import Channel, EntryKind
 from . import backends, ranking
 from .models import FailedSearchFeedback, SearchDocument, SearchLog, SearchOutcome, SearchTerm
 from .snippets import snippet
-from .text import STOP_WORDS, Matcher, ParsedQuery, Vocabulary, parse_query, stem
+from .text import STOP_WORDS, Matcher, ParsedQuery, Vocabulary, correction, parse_query, stem
 
 # Fewer results than this and a close spelling is looked for ("did you mean").
 FEW_RESULTS = 3
@@ -166,15 +166,17 @@ def _vocabulary(manual, stems: set[str]) -> Vocabulary:
 
 
 def _suggestion(manual, parsed: ParsedQuery, vocabulary: Vocabulary, backend) -> str:
-    """The query with each word the manual does not use (in any form) replaced by the closest word it does use;
-    "" when there is nothing to replace."""
+    """The query with each word the manual does not use (in any form) replaced by the word of the manual it was
+    probably meant as; "" unless every such word has one."""
     unknown = [
         w
         for w in parsed.plain_words
         if w.isalpha() and len(w) >= 3 and w not in STOP_WORDS and stem(w) not in vocabulary.frequencies
     ]
-    replacements = backend.close_words(manual, unknown) if unknown else {}
-    if not replacements:
+    if not unknown:
+        return ""
+    replacements = {word: correction(word, near) for word, near in backend.close_words(manual, unknown).items()}
+    if not all(replacements.values()):
         return ""
     text = parsed.raw
     for word, better in replacements.items():

@@ -268,3 +268,33 @@ class Matcher:
         if self._any_case is None or not text:
             return []
         return [(m.start(), m.end(), self.stem_of.get(m.group().lower(), "")) for m in self._any_case.finditer(text)]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Letters to insert, delete, change or swap with a neighbour to turn ``a`` into ``b``."""
+    previous, current = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, current = previous, current, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+    return current[len(b)]
+
+
+def correction(word: str, candidates: list[tuple[str, int]]) -> str | None:
+    """The spelling ``word`` was probably meant as, among ``candidates`` (the manual's words like it, with the
+    documents holding each), or None. A slip of the fingers: one letter wrong in a short word, two in a longer
+    one, and the first letter right unless only one letter is wrong, so "refnd" becomes "refund" but a real word
+    the manual does not use ("lessons") is not turned into one it does ("sessions")."""
+    allowed = 1 if len(word) <= 5 else 2
+    best = None
+    for candidate, documents in candidates:
+        distance = edit_distance(word, candidate)
+        if candidate == word or distance > allowed or (distance > 1 and candidate[0] != word[0]):
+            continue
+        key = (distance, -documents, candidate)
+        if best is None or key < best[0]:
+            best = (key, candidate)
+    return best[1] if best else None

@@ -3,7 +3,8 @@
 - ``find(manual, parsed, filters, limit, every_word=False) -> (hits, total)``: the ``limit`` documents the
   database ranks best and how many match in all, in one query: documents holding any of the words, or with
   ``every_word`` only those holding every one;
-- ``close_words(manual, words) -> {word: closest word of the manual's vocabulary}`` for "did you mean".
+- ``close_words(manual, words) -> {word: [(vocabulary word, documents), ...]}``: the manual's words most like
+  each of ``words``, for "did you mean" (``text.correction`` chooses among them).
 """
 
 from __future__ import annotations

@@ -82,18 +82,15 @@ def find(manual, parsed: ParsedQuery, filters, limit: int, *, every_word: bool =
     return [Hit(*row[:-1]) for row in rows], total
 
 
-def close_words(manual, words: list[str]) -> dict[str, str]:
-    """The closest vocabulary word to each of ``words`` by trigram similarity (pg_trgm's ``%``, on the trigram
-    index), the more common one on a tie. One query per word."""
+def close_words(manual, words: list[str], *, candidates: int = 8) -> dict[str, list[tuple[str, int]]]:
+    """For each of ``words``, the manual's words most like it by trigram similarity (pg_trgm's ``%``, on the
+    trigram index), with how many documents hold each. One query per word."""
     found = {}
     for word in words:
-        best = (
+        found[word] = list(
             SearchTerm.objects.filter(TrigramSimilar(F("word"), word), manual=manual)
             .annotate(similarity=TrigramSimilarity("word", word))
             .order_by("-similarity", "-documents", "word")
-            .values_list("word", flat=True)
-            .first()
+            .values_list("word", "documents")[:candidates]
         )
-        if best and best != word:
-            found[word] = best
     return found

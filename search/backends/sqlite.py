@@ -86,9 +86,9 @@ def find(manual, parsed: ParsedQuery, filters, limit: int, *, every_word: bool =
     return [Hit(*row[:-1]) for row in rows], total
 
 
-def close_words(manual, words: list[str]) -> dict[str, str]:
-    """The closest vocabulary word to each of ``words`` by ``difflib`` (words of about the same length only),
-    the more common one on a tie. One query for all the words."""
+def close_words(manual, words: list[str], *, candidates: int = 8) -> dict[str, list[tuple[str, int]]]:
+    """For each of ``words``, the manual's words most like it by ``difflib`` (among words of about the same
+    length), with how many documents hold each. One query for all the words."""
     if not words:
         return {}
     shortest, longest = min(len(w) for w in words) - 2, max(len(w) for w in words) + 2
@@ -100,11 +100,6 @@ def close_words(manual, words: list[str]) -> dict[str, str]:
     )
     found = {}
     for word in words:
-        candidates = [w for w in counts if abs(len(w) - len(word)) <= 2]
-        close = difflib.get_close_matches(word, candidates, n=5, cutoff=0.75)
-        if close:
-            ratio = {w: difflib.SequenceMatcher(None, word, w).ratio() for w in close}
-            best = max(close, key=lambda w: (round(ratio[w], 2), counts[w]))
-            if best != word:
-                found[word] = best
+        near = [w for w in counts if abs(len(w) - len(word)) <= 2]
+        found[word] = [(w, counts[w]) for w in difflib.get_close_matches(word, near, n=candidates, cutoff=0.6)]
     return found
