@@ -390,40 +390,40 @@ def feedback_chart(src: Sources) -> Chart:
     )  # fmt: skip
 
 
+SEARCH_HEAD = ["Search", "Times", "Found nothing", "Result did not help", "Last searched", "Teams"]
+
+
 def searches_chart(src: Sources) -> Chart:
-    """The searches that most often found nothing."""
+    """The searches that most often failed readers: found nothing, or found a result they said did not help."""
     rows = src.failed_searches
     if rows is None:
         return Chart(
             slug="searches", title="Searches that find nothing", summary="No failed searches recorded yet.",
-            kind="bars", labels=[], series=[], head=["Search", "Times", "Last searched", "Teams"], rows=[],
-            empty="No failed searches recorded yet.",
+            kind="bars", labels=[], series=[], head=SEARCH_HEAD, rows=[], empty="No failed searches recorded yet.",
         )  # fmt: skip
     tz = timezone.get_current_timezone()
 
     def when(value) -> str:
-        if value is None:
-            return ""
-        if hasattr(value, "astimezone"):
-            value = value.astimezone(tz)
-        return date_format(value, "j M Y")
+        return date_format(value.astimezone(tz), "j M Y") if value else ""
 
     def teams(slugs) -> str:
         names = src.team_names
         return ", ".join(sorted(names.get(slug, slug) for slug in slugs or ()))
 
     summary = (
-        f"The {_plural(len(rows), 'search', 'searches')} in the last {SEARCH_DAYS} days that most often found "
-        f"nothing; “{rows[0].query}” came back empty {_plural(rows[0].count, 'time')}."
+        f"The {_plural(len(rows), 'search', 'searches')} of the last {SEARCH_DAYS} days that most often found "
+        f"nothing, or nothing that helped; “{rows[0].query}” failed {_plural(rows[0].count, 'time')}."
         if rows
-        else f"No search has come back empty in the last {SEARCH_DAYS} days."
+        else f"No search has failed in the last {SEARCH_DAYS} days."
     )
     return Chart(
         slug="searches", title="Searches that find nothing", summary=summary, kind="bars",
-        labels=[r.query for r in rows], series=[Series("Searches", "violet", tuple(r.count for r in rows))],
-        head=["Search", "Times", "Last searched", "Teams"],
-        rows=[[r.query, r.count, when(r.last_searched), teams(r.teams)] for r in rows], empty=summary,
-        link=_misses_link(src.manual),
+        labels=[r.query for r in rows],
+        series=[Series("Found nothing", "violet", tuple(r.no_results for r in rows)),
+                Series("Result did not help", "sand", tuple(r.not_helpful for r in rows))],
+        head=SEARCH_HEAD,
+        rows=[[r.query, r.count, r.no_results, r.not_helpful, when(r.last_searched), teams(r.teams)] for r in rows],
+        empty=summary, link=_misses_link(src.manual),
     )  # fmt: skip
 
 
