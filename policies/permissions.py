@@ -70,6 +70,26 @@ def can_view_failed_searches(user) -> bool:
     return can_triage_feedback(user)
 
 
+def can_view_values(user) -> bool:
+    """See the manual's shared values and where they are used: whoever writes entries, to know the names."""
+    return can_edit(user)
+
+
+def can_manage_values(user) -> bool:
+    """Define shared values and propose changes to them: managers."""
+    return can_manage(user)
+
+
+def can_approve_value(user, shared_value) -> bool:
+    """Whether to offer ``user`` the approval of the change proposed for ``shared_value`` now (four eyes as for
+    entries: not its author where the manual asks for it; the service checks again)."""
+    from .models import ValueStatus
+
+    return (
+        can_approve(user) and shared_value.status == ValueStatus.IN_REVIEW and not four_eyes_blocks(user, shared_value)
+    )
+
+
 def can_send_feedback(user) -> bool:
     """Send a suggestion or change request from an entry page: every signed-in reader."""
     return can_read(user)

@@ -456,9 +456,14 @@ def snapshot_changes(
 
 
 def version_bodies(versions) -> dict[int, str]:
-    """The Markdown source of many versions in one query (snapshots leave it out: readers get the HTML)."""
+    """The Markdown source of many versions in one query (snapshots leave it out: readers get the HTML), with
+    the shared values each was published with written in, so that comparing them shows a value's change."""
+    from .values import bodies_as_shown
+
     ids = [v.pk for v in versions if v is not None]
-    return dict(EntryVersion.objects.filter(pk__in=ids).values_list("pk", "body"))
+    return bodies_as_shown(
+        EntryVersion.objects.filter(pk__in=ids).values_list("pk", "body", "approved_at", "entry__manual_id")
+    )
 
 
 def latest_edition(manual: Manual) -> Edition | None:

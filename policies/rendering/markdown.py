@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
+from html import escape
 from urllib.parse import urlsplit
 
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 ENTRY_LINK_PREFIX = "#pm-entry-"
 SLUG_LINK_PREFIX = "#pm-slug-"
@@ -164,15 +167,74 @@ class _SplitQuotesPreprocessor(Preprocessor):
         return out
 
 
+# A shared value in an entry's text: ``{{ refund_window }}``, spaces optional. Anything between double braces is
+# taken for a name, so a misspelt or unknown one is refused instead of reaching readers as braces. A backslash
+# (``\{{``) or a code span keeps the braces as they are.
+VALUE_TOKEN = r"\{\{\s*([^{}\n]{1,60}?)\s*\}\}"
+
+
+class _ValueInlineProcessor(InlineProcessor):
+    """Mark where a shared value's text goes. The text itself is put in only after sanitising, escaped
+    (``_fill_values``), so it is never read as Markdown or HTML: a value cannot add a link, a tag or emphasis."""
+
+    def __init__(self, md, values: Mapping[str, str], changed: Mapping[str, str], seen: _Values):
+        super().__init__(VALUE_TOKEN, md)
+        self.values, self.changed, self.seen = values, changed, seen
+
+    def handleMatch(self, m: re.Match, data: str):
+        name = m.group(1)
+        if name not in self.values:
+            self.seen.unknown.append(name)
+            return None, None, None  # left as typed; the services refuse it
+        self.seen.used.add(name)
+        if name not in self.changed:
+            return AtomicString(self.seen.slot(self.values[name])), m.start(0), m.end(0)
+        # A preview of a change: the old text struck through, the new one marked as added.
+        span = etree.Element("span")
+        old = etree.SubElement(span, "del")
+        old.text = AtomicString(self.seen.slot(self.changed[name]))
+        old.tail = AtomicString(" ")
+        new = etree.SubElement(span, "ins")
+        new.text = AtomicString(self.seen.slot(self.values[name]))
+        return span, m.start(0), m.end(0)
+
+
+# Private-use characters stand for a value's text through Markdown and the sanitiser; any an author typed are
+# dropped first, so only the renderer's own can be filled in.
+_SLOT_OPEN, _SLOT_CLOSE = "\ue010", "\ue011"
+_SLOT_RE = re.compile(_SLOT_OPEN + r"(\d+)" + _SLOT_CLOSE)
+_NO_SLOTS = str.maketrans("", "", _SLOT_OPEN + _SLOT_CLOSE)
+
+
+class _Values:
+    def __init__(self):
+        self.used: set[str] = set()
+        self.unknown: list[str] = []
+        self.texts: list[str] = []
+
+    def slot(self, text: str) -> str:
+        self.texts.append(text)
+        return f"{_SLOT_OPEN}{len(self.texts) - 1}{_SLOT_CLOSE}"
+
+
+def _fill_values(html: str, seen: _Values) -> str:
+    return _SLOT_RE.sub(lambda m: escape(seen.texts[int(m.group(1))], quote=True), html) if seen.texts else html
+
+
 class _ManualExtension(Extension):
-    def __init__(self, link_map, broken):
+    def __init__(self, link_map, broken, values=None, changed=None, seen=None):
         super().__init__()
         self.link_map = link_map
         self.broken = broken
+        self.values, self.changed, self.seen = values, changed or {}, seen
 
     def extendMarkdown(self, md):
         md.preprocessors.register(_SplitQuotesPreprocessor(md), "policy_manual_quotes", 25)
         md.treeprocessors.register(_ManualTreeprocessor(md, self.link_map, self.broken), "policy_manual", 1)
+        if self.values is not None:
+            # After code spans, escapes and links (so a link's address is never a value), before emphasis.
+            processor = _ValueInlineProcessor(md, self.values, self.changed, self.seen)
+            md.inlinePatterns.register(processor, "policy_manual_values", 105)
 
 
 def sanitize_html(html: str) -> str:
@@ -190,24 +252,45 @@ def sanitize_html(html: str) -> str:
 
 
 class RenderResult(str):
-    """The sanitised HTML, with the entry slugs of ``.md`` links that did not resolve."""
+    """The sanitised HTML, with the entry slugs of ``.md`` links that did not resolve, and the shared values the
+    text used (``values_used``) or named without there being such a value (``unknown_values``, as typed)."""
 
     broken_links: list[str]
+    values_used: set[str]
+    unknown_values: list[str]
 
 
-def render_markdown(text: str, *, link_map: Mapping[str, int] | None = None) -> RenderResult:
+def render_markdown(
+    text: str,
+    *,
+    link_map: Mapping[str, int] | None = None,
+    values: Mapping[str, str] | None = None,
+    changed_values: Mapping[str, str] | None = None,
+) -> RenderResult:
     """Render an author's Markdown to sanitised HTML.
 
     ``link_map`` maps entry slugs of the same manual to entry ids; links to them are stored by id.
+    ``values`` maps the manual's shared value names to their text, put in place of ``{{ name }}`` as plain text
+    (without it, braces are left alone). ``changed_values`` maps names to an older text, shown struck through
+    before the new one: for previewing a change.
     """
     broken: list[str] = []
+    seen = _Values()
     md = markdown.Markdown(
-        extensions=["tables", "fenced_code", "sane_lists", "def_list", "abbr", _ManualExtension(link_map, broken)],
+        extensions=[
+            "tables", "fenced_code", "sane_lists", "def_list", "abbr",
+            _ManualExtension(link_map, broken, values, changed_values, seen),
+        ],
         output_format="html",
-    )
-    html = sanitize_html(md.convert(text or ""))
+    )  # fmt: skip
+    text = text or ""
+    if values is not None:
+        text = text.translate(_NO_SLOTS)
+    html = _fill_values(sanitize_html(md.convert(text)), seen)
     result = RenderResult(html)
     result.broken_links = broken
+    result.values_used = seen.used
+    result.unknown_values = list(dict.fromkeys(seen.unknown))
     return result
 
 

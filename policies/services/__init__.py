@@ -1,7 +1,7 @@
 """Every change of state goes through a function here, so the views, the admin and the commands behave alike.
 
-Laid out by concern: ``entries`` (the workflow of one entry), ``manuals`` (manuals, sections, arranging) and
-``editions``. Import them from ``policies.services``.
+Laid out by concern: ``entries`` (the workflow of one entry), ``manuals`` (manuals, sections, arranging),
+``editions`` and ``values`` (shared values). Import them from ``policies.services``.
 """
 
 from .common import EditConflict, TransitionError, manual_link_map
@@ -24,6 +24,14 @@ from .entries import (
     normalise_entry_data,
 )
 from .manuals import entries_reorder, manual_save, section_save, sections_reorder
+from .values import (
+    value_approve,
+    value_create,
+    value_request_changes,
+    value_save_draft,
+    value_submit,
+    value_withdraw,
+)
 
 __all__ = [
     "ENTRY_CONTENT_FIELDS", "EditConflict", "PLACEMENT_FIELDS", "TransitionError", "VERSION_FIELDS",
@@ -31,4 +39,5 @@ __all__ = [
     "entry_broken_links", "entry_changes_since", "entry_delete_draft", "entry_move", "entry_reinstate",
     "entry_request_changes", "entry_restore", "entry_retire", "entry_save_draft", "entry_submit", "manual_link_map",
     "manual_save", "normalise_entry_data", "section_save", "sections_reorder",
+    "value_approve", "value_create", "value_request_changes", "value_save_draft", "value_submit", "value_withdraw",
 ]  # fmt: skip

@@ -30,6 +30,7 @@ from ..rendering.markdown import render_markdown
 from ..reviews import next_review_on
 from ..slugs import entry_slug_problem
 from ..text import normalise_text
+from ..values import render_entry_body
 from .common import EditConflict, TransitionError, manual_link_map, save_with_history, touch_manual
 
 # Named here too for callers that reach the fields through the services (the admin, the import).
@@ -155,7 +156,7 @@ def entry_save_draft(
         for field, value in data.items():
             setattr(entry, field, value)
         _check_owner(entry)
-        entry.body_html = render_markdown(entry.body, link_map=manual_link_map(manual))
+        entry.body_html = render_entry_body(entry.body, manual=manual, link_map=manual_link_map(manual))
         save_with_history(entry, user=user, reason=reason or "Created as a draft")
         EntryRedirect.objects.filter(manual=manual, old_slug=entry.slug).delete()  # the address is its own now
         return entry
@@ -178,7 +179,7 @@ def entry_save_draft(
         setattr(entry, field, new)
     _check_owner(entry)
     if "body" in changes:
-        entry.body_html = render_markdown(entry.body, link_map=manual_link_map(manual))
+        entry.body_html = render_entry_body(entry.body, manual=manual, link_map=manual_link_map(manual))
     entry.lock_version += 1
     if set(changes) - PLACEMENT_FIELDS:
         entry.last_author = user

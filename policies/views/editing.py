@@ -40,6 +40,7 @@ from ..permissions import (
     require,
 )
 from ..rendering.markdown import render_markdown, resolve_entry_links
+from ..values import manual_values
 
 
 def _editor_entry(request: HttpRequest, manual: str, entry: str) -> Entry:
@@ -174,9 +175,11 @@ def _review_url(entry: Entry) -> str:
 def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, changes_form=None, stale=None, status=200):
     urls = selectors.entry_link_urls(entry.manual)
     old = entry.live_version.body if entry.live_version else ""
+    values = manual_values(entry.manual)
 
     def render_for_reader(text: str) -> str:
-        return resolve_entry_links(render_markdown(text, link_map=services.manual_link_map(entry.manual)), urls)
+        html = render_markdown(text, link_map=services.manual_link_map(entry.manual), values=values)
+        return resolve_entry_links(html, urls)
 
     fields = [("Title", "title"), ("Summary", "summary"), ("Owner", "owner_label")]
     other_changes = [
@@ -459,9 +462,13 @@ def markdown_preview(request: HttpRequest, manual: str) -> JsonResponse:
     text = request.POST.get("body", "")
     if len(text) > 200_000:
         return JsonResponse({"error": "The text is too long to preview (200,000 characters at most)."}, status=400)
-    html = render_markdown(text, link_map=services.manual_link_map(manual_obj))
+    html = render_markdown(text, link_map=services.manual_link_map(manual_obj), values=manual_values(manual_obj))
     return JsonResponse(
-        {"html": resolve_entry_links(html, selectors.entry_link_urls(manual_obj)), "broken_links": html.broken_links}
+        {
+            "html": resolve_entry_links(html, selectors.entry_link_urls(manual_obj)),
+            "broken_links": html.broken_links,
+            "unknown_values": html.unknown_values,
+        }
     )
 
 

@@ -1,0 +1,378 @@
+"""Shared values: defining them, using them in entries, and changing them through review."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from policies import acknowledgements, selectors, services
+from policies.models import Entry, EntryVersion, SharedValue, ValueStatus
+from policies.rendering.markdown import render_markdown
+from policies.values import affected_entries, names_in, value_uses, write_in_values
+
+from .conftest import publish, revise
+
+
+@pytest.fixture
+def refund_window(manual, alice):
+    return services.value_create(
+        manual=manual, user=alice, name="refund_window", label="Refund window", value="30 days"
+    )
+
+
+@pytest.fixture
+def support_hours(manual, alice):
+    return services.value_create(
+        manual=manual, user=alice, name="support_hours", label="Support hours", value="8am to 8pm"
+    )
+
+
+def propose(shared, *, author, value, reason="Customers asked for longer.", material=True):
+    """Draft and submit a change; the value as a reviewer opening it now would see it."""
+    services.value_save_draft(shared_value=shared, user=author, value=value, reason=reason, is_material=material)
+    services.value_submit(shared_value=shared, user=author)
+    shared.refresh_from_db()
+    return shared
+
+
+def change(shared, *, author, approver, value, reason="Customers asked for longer.", material=True):
+    shared = propose(shared, author=author, value=value, reason=reason, material=material)
+    return services.value_approve(shared_value=shared, user=approver, reviewed_lock_version=shared.lock_version)
+
+
+# Using a value in an entry ------------------------------------------------------------------------------------
+
+
+def test_an_entry_shows_the_value_where_its_name_stands(make_entry, refund_window):
+    entry = make_entry(body="Refunds within {{ refund_window }} of purchase, or {{refund_window}} online.")
+    assert "Refunds within 30 days of purchase, or 30 days online." in entry.live_version.body_html
+    assert entry.live_version.body == "Refunds within {{ refund_window }} of purchase, or {{refund_window}} online."
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("[call us](javascript:alert(1))", "[call us](javascript:alert(1))"),
+        ("**45** days & <b>more</b>", "**45** days &amp; &lt;b&gt;more&lt;/b&gt;"),
+        ('<img src=x onerror="alert(1)">', "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"),
+    ],
+)
+def test_a_value_is_plain_text_never_html_or_markdown(make_entry, manual, alice, value, shown):
+    services.value_create(manual=manual, user=alice, name="odd", label="Odd", value=value)
+    html = make_entry(body="It is {{ odd }}.").live_version.body_html
+    assert html == f"<p>It is {shown}.</p>"
+
+
+def test_code_keeps_the_name_as_typed_and_a_backslash_keeps_the_braces(make_entry, refund_window):
+    html = make_entry(
+        body="Type `{{ refund_window }}`, or \\{{ refund_window }}.\n\n```\n{{ refund_window }}\n```"
+    ).body_html
+    assert "<code>{{ refund_window }}</code>" in html and "or {{ refund_window }}." in html
+    assert "<pre><code>{{ refund_window }}\n</code></pre>" in html and "30 days" not in html
+
+
+def test_an_unknown_name_is_refused_with_the_names_known(make_entry, refund_window, support_hours):
+    with pytest.raises(ValidationError) as caught:
+        make_entry(body="Refunds within {{ refund_windw }}.")
+    message = caught.value.message_dict["body"][0]
+    assert message.startswith(
+        "No shared value is called {{ refund_windw }}. Known values: refund_window, support_hours."
+    )
+    assert not Entry.objects.exists()
+
+
+def test_an_unknown_name_is_refused_when_a_draft_is_edited_too(make_entry, bob, refund_window):
+    entry = make_entry(body="Refunds within {{ refund_window }}.")
+    with pytest.raises(ValidationError, match=r"No shared value is called \{\{ Refund Window \}\}"):
+        services.entry_save_draft(
+            entry=entry, manual=entry.manual, user=bob, data={"body": "Refunds within {{ Refund Window }}."}
+        )
+    entry.refresh_from_db()
+    assert entry.body == "Refunds within {{ refund_window }}."
+
+
+def test_a_manual_without_values_says_so(make_entry):
+    with pytest.raises(ValidationError, match="This manual has no shared values yet"):
+        make_entry(body="Within {{ refund_window }}.")
+
+
+def test_the_live_preview_fills_in_values_and_names_the_unknown(client, bob, refund_window):
+    client.force_login(bob)
+    json = client.post("/manuals/service/preview/", {"body": "{{ refund_window }} and {{ nope }}"}).json()
+    assert json["html"] == "<p>30 days and {{ nope }}</p>" and json["unknown_values"] == ["nope"]
+
+
+def test_names_in_leaves_out_code():
+    text = "A {{ one }} `{{ two }}` \\{{ three }}\n\n~~~\n{{ four }}\n~~~\n\n{{five}}"
+    assert names_in(text) == {"one", "five"}
+
+
+# Defining values ----------------------------------------------------------------------------------------------
+
+
+def test_only_managers_define_and_change_values(manual, bob, carol, refund_window):
+    for user in (bob, carol):
+        with pytest.raises(PermissionDenied):
+            services.value_create(manual=manual, user=user, name="x", label="X", value="y")
+        with pytest.raises(PermissionDenied):
+            services.value_save_draft(shared_value=refund_window, user=user, value="45 days", reason="Why")
+
+
+def test_a_name_is_a_plain_identifier_unique_in_its_manual(manual, alice, refund_window):
+    for bad in ("Refund", "refund-window", "1st", "a" * 51, ""):
+        with pytest.raises(ValidationError):
+            services.value_create(manual=manual, user=alice, name=bad, label="X", value="y")
+    with pytest.raises(ValidationError, match="already has a value called refund_window"):
+        services.value_create(manual=manual, user=alice, name="refund_window", label="Again", value="1 day")
+
+
+# Changing a value ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_entries(make_entry, refund_window, support_hours):
+    """Two live entries use the refund window, one does not; a draft never published uses it too."""
+    return {
+        "refunds": make_entry("refund-policy", body="Refunds within {{ refund_window }}.\n\nKeep the receipt."),
+        "returns": make_entry(
+            "returns", body="Returns are accepted for {{ refund_window }}; call {{ support_hours }}."
+        ),
+        "tone": make_entry("tone", body="Be warm, {{ support_hours }}."),
+        "draft": make_entry("exchanges", published=False, body="Exchanges within {{ refund_window }}."),
+    }
+
+
+def test_the_preview_lists_exactly_the_entries_a_change_touches(three_entries, refund_window):
+    affected = affected_entries(refund_window, new_value="45 days")
+    assert [(a.entry.slug, a.publishes) for a in affected] == [
+        ("exchanges", False), ("refund-policy", True), ("returns", True)
+    ]  # fmt: skip
+    refunds = affected[1]
+    assert [str(p) for p in refunds.paragraphs] == [
+        "<p>Refunds within <span><del>30 days</del> <ins>45 days</ins></span>.</p>"
+    ]
+    assert refunds.unchanged == 1
+
+
+def test_approval_publishes_one_new_version_per_entry_under_one_summary(three_entries, refund_window, alice, mallory):
+    change_ = change(refund_window, author=alice, approver=mallory, value="45 days")
+    refunds, returns, tone, draft = (Entry.objects.get(pk=e.pk) for e in three_entries.values())
+    assert (refunds.live_version.number, returns.live_version.number, tone.live_version.number) == (2, 2, 1)
+    assert "Refunds within 45 days." in refunds.live_version.body_html
+    assert "accepted for 45 days; call 8am to 8pm." in returns.live_version.body_html
+    summary = "Refund window: 30 days → 45 days. Customers asked for longer."
+    assert {v.change_summary for v in (refunds.live_version, returns.live_version)} == {summary}
+    assert change_.change_summary == summary and change_.previous_value == "30 days"
+    assert set(change_.entry_versions.all()) == {refunds.live_version, returns.live_version}
+    assert refunds.live_version.approver == mallory and refunds.live_version.author == alice
+    assert refunds.history.first().history_change_reason == f"Published version 2: {summary}"
+    # The draft that was never published takes the new value in its preview, and stays a draft.
+    assert "45 days" in draft.body_html and draft.live_version is None and draft.status == "draft"
+    refund_window.refresh_from_db()
+    assert (refund_window.value, refund_window.status, refund_window.draft_value) == ("45 days", "published", "")
+
+
+def test_an_entry_with_a_draft_of_its_own_keeps_it(make_entry, refund_window, bob, alice, mallory):
+    entry = make_entry(body="Refunds within {{ refund_window }}.")
+    services.entry_save_draft(
+        entry=entry, manual=entry.manual, user=bob, data={"body": "Refunds within {{ refund_window }}, with receipt."}
+    )
+    services.entry_submit(entry=entry, user=bob)
+    entry.refresh_from_db()
+    reviewed = entry.lock_version
+    change(refund_window, author=alice, approver=mallory, value="45 days")
+    entry.refresh_from_db()
+    # Readers get the live text with the new value; the draft stays in review, its preview with the new value.
+    assert entry.live_version.number == 2 and entry.live_version.body == "Refunds within {{ refund_window }}."
+    assert "Refunds within 45 days." in entry.live_version.body_html
+    assert entry.status == "in_review" and entry.has_unpublished_changes and entry.last_author == bob
+    assert entry.lock_version == reviewed and "45 days, with receipt" in entry.body_html
+    # Approving the draft later publishes it with the new value, without a stale-review refusal.
+    version = services.entry_approve(entry=entry, user=alice, change_summary="Receipt", reviewed_lock_version=reviewed)
+    assert version.number == 3 and "Refunds within 45 days, with receipt." in version.body_html
+
+
+def test_a_draft_that_dropped_the_value_keeps_its_text_and_the_live_one_still_changes(
+    make_entry, refund_window, bob, alice, mallory
+):
+    entry = make_entry(body="Refunds within {{ refund_window }}.")
+    services.entry_save_draft(entry=entry, manual=entry.manual, user=bob, data={"body": "Refunds within 60 days."})
+    change(refund_window, author=alice, approver=mallory, value="45 days")
+    entry.refresh_from_db()
+    assert "45 days" in entry.live_version.body_html and entry.body_html == "<p>Refunds within 60 days.</p>"
+
+
+def test_a_retired_entry_is_left_alone(make_entry, refund_window, alice, mallory):
+    entry = make_entry(body="Refunds within {{ refund_window }}.")
+    services.entry_retire(entry=entry, user=alice, reason="Merged")
+    change_ = change(refund_window, author=alice, approver=mallory, value="45 days")
+    assert change_.entry_versions.count() == 0 and entry.versions.count() == 1
+
+
+def test_a_minor_change_asks_nobody_again(make_entry, refund_window, carol, alice, mallory):
+    entry = make_entry(body="Refunds within {{ refund_window }}.")
+    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    change(refund_window, author=alice, approver=mallory, value="30 calendar days", material=False)
+    assert acknowledgements.pending_for(carol) == []
+    entry.refresh_from_db()
+    assert entry.live_version.number == 2 and entry.ack_version.number == 1 and not entry.live_version.is_material
+
+
+def test_a_material_change_asks_the_audience_again(make_entry, refund_window, carol, alice, mallory):
+    entry = make_entry(body="Refunds within {{ refund_window }}.")
+    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    change(refund_window, author=alice, approver=mallory, value="45 days", material=True)
+    [state] = acknowledgements.pending_for(carol)
+    assert state.asked_again and state.acknowledged.number == 1 and state.required.number == 2
+
+
+def test_the_reviewer_may_correct_the_material_choice(make_entry, refund_window, carol, alice, mallory):
+    make_entry(body="Refunds within {{ refund_window }}.")
+    shared = propose(refund_window, author=alice, value="30 calendar days", material=True)
+    services.value_approve(
+        shared_value=shared, user=mallory, reviewed_lock_version=shared.lock_version, is_material=False
+    )
+    assert not EntryVersion.objects.get(number=2).is_material
+
+
+def test_four_eyes_the_author_of_a_change_cannot_approve_it(make_entry, refund_window, alice):
+    make_entry(body="Refunds within {{ refund_window }}.")
+    shared = propose(refund_window, author=alice, value="45 days")
+    with pytest.raises(services.TransitionError) as caught:
+        services.value_approve(shared_value=shared, user=alice, reviewed_lock_version=shared.lock_version)
+    assert caught.value.code == "four_eyes"
+    assert EntryVersion.objects.count() == 1 and SharedValue.objects.get().value == "30 days"
+
+
+def test_without_four_eyes_the_author_may_approve(manual, make_entry, refund_window, alice):
+    manual.require_second_approver = False
+    manual.save()
+    make_entry(body="Refunds within {{ refund_window }}.")
+    shared = propose(refund_window, author=alice, value="45 days")
+    services.value_approve(shared_value=shared, user=alice, reviewed_lock_version=shared.lock_version)
+    assert SharedValue.objects.get().value == "45 days"
+
+
+def test_editors_cannot_approve_a_value_change(make_entry, refund_window, alice, bob):
+    shared = propose(refund_window, author=alice, value="45 days")
+    with pytest.raises(PermissionDenied):
+        services.value_approve(shared_value=shared, user=bob, reviewed_lock_version=shared.lock_version)
+
+
+def test_an_approval_names_the_proposal_it_reviewed(refund_window, alice, mallory):
+    shared = propose(refund_window, author=alice, value="45 days")
+    seen = shared.lock_version
+    services.value_save_draft(shared_value=shared, user=alice, value="60 days", reason="Even longer")
+    services.value_submit(shared_value=shared, user=alice)
+    with pytest.raises(services.TransitionError) as caught:
+        services.value_approve(shared_value=shared, user=mallory, reviewed_lock_version=seen)
+    assert caught.value.code == "stale_review"
+    with pytest.raises(services.TransitionError) as caught:
+        services.value_approve(shared_value=shared, user=mallory)
+    assert caught.value.code == "not_reviewed"
+
+
+def test_a_change_needs_a_reason_and_a_new_text(refund_window, alice):
+    with pytest.raises(ValidationError, match="already see"):
+        services.value_save_draft(shared_value=refund_window, user=alice, value=" 30  days ", reason="x")
+    services.value_save_draft(shared_value=refund_window, user=alice, value="45 days", reason="")
+    with pytest.raises(ValidationError, match="Say what changed and why"):
+        services.value_submit(shared_value=refund_window, user=alice)
+
+
+def test_a_change_sent_back_returns_to_draft_and_can_be_withdrawn(refund_window, alice, mallory):
+    shared = propose(refund_window, author=alice, value="45 days")
+    services.value_request_changes(shared_value=shared, user=mallory, comment="Legal must agree first.")
+    shared.refresh_from_db()
+    assert shared.status == ValueStatus.DRAFT and shared.review_comment == "Legal must agree first."
+    services.value_withdraw(shared_value=shared, user=alice)
+    shared.refresh_from_db()
+    assert (shared.status, shared.value, shared.draft_value) == ("published", "30 days", "")
+    assert [h.history_change_reason for h in shared.history.all()[:2]] == [
+        "Proposed change withdrawn", "Changes requested: Legal must agree first."
+    ]  # fmt: skip
+
+
+def test_readers_see_the_old_value_until_the_change_is_approved(client, carol, make_entry, refund_window, alice):
+    entry = make_entry(body="Refunds within {{ refund_window }}.")
+    propose(refund_window, author=alice, value="45 days")
+    client.force_login(carol)
+    page = client.get(f"/manuals/service/{entry.slug}/").content.decode()
+    assert "Refunds within 30 days." in page and "45 days" not in page
+
+
+# The past keeps its values ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def changed_three_days_ago(alice, mallory, bob, carol):
+    """The refund policy, using the refund window since ten days ago (30 days, acknowledged by Carol), which
+    changed to 45 days three days ago. The clock really is moved, so the history agrees."""
+    now = timezone.now()
+    with time_machine.travel(now - timedelta(days=10), tick=False):
+        manual = services.manual_save(manual=None, user=alice, data={"title": "Service", "slug": "service"})
+        section = services.section_save(section=None, manual=manual, user=alice, data={"title": "P", "slug": "p"})
+        shared = services.value_create(
+            manual=manual, user=alice, name="refund_window", label="Refund window", value="30 days"
+        )
+        entry = services.entry_save_draft(
+            entry=None, manual=manual, user=bob,
+            data={"title": "Refund policy", "slug": "refund-policy", "section": section,
+                  "body": "Refunds within {{ refund_window }}."},
+        )  # fmt: skip
+        publish(entry, author=bob, approver=alice)
+        acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    with time_machine.travel(now - timedelta(days=3), tick=False):
+        change(shared, author=alice, approver=mallory, value="45 days")
+    entry.refresh_from_db()
+    return entry
+
+
+def test_a_past_view_shows_the_value_as_it_was(client, carol, changed_three_days_ago):
+    client.force_login(carol)
+    before = (timezone.localdate() - timedelta(days=5)).isoformat()
+    past = client.get(f"/manuals/service/refund-policy/?as_of={before}").content.decode()
+    assert "Refunds within 30 days." in past and "45 days" not in past
+    now = client.get("/manuals/service/refund-policy/").content.decode()
+    assert "Refunds within 45 days." in now
+
+
+def test_an_edition_released_before_a_change_keeps_the_old_value(make_entry, refund_window, alice, mallory):
+    make_entry(body="Refunds within {{ refund_window }}.")
+    edition = services.edition_release(manual=refund_window.manual, user=alice, label="2026.1", release_notes="")
+    change(refund_window, author=alice, approver=mallory, value="45 days")
+    [version] = selectors.edition_snapshot(edition).entries
+    assert "Refunds within 30 days." in EntryVersion.objects.get(pk=version.pk).body_html
+
+
+def test_comparing_versions_shows_the_value_that_changed(changed_three_days_ago):
+    entry = changed_three_days_ago
+    first, second = entry.versions.order_by("number")
+    bodies = selectors.version_bodies([first, second])
+    assert (bodies[first.pk], bodies[second.pk]) == ("Refunds within 30 days.", "Refunds within 45 days.")
+
+
+def test_the_reader_asked_again_sees_the_value_change_marked(client, carol, changed_three_days_ago):
+    client.force_login(carol)
+    page = client.get("/manuals/service/refund-policy/").content.decode()
+    assert "This changed since you acknowledged version 1" in page and "<del>30</del><ins>45</ins>" in page
+
+
+def test_values_written_in_are_read_as_plain_text():
+    text = write_in_values("It is {{ odd }} and `{{ odd }}`.", {"odd": "*x* <b>[y](z)</b> & _"})
+    assert render_markdown(text) == "<p>It is *x* &lt;b&gt;[y](z)&lt;/b&gt; &amp; _ and <code>{{ odd }}</code>.</p>"
+
+
+# Where values are used ----------------------------------------------------------------------------------------
+
+
+def test_uses_count_live_texts_and_drafts_but_not_retired_entries(three_entries, alice):
+    services.entry_retire(entry=three_entries["tone"], user=alice, reason="Merged")
+    uses = value_uses(three_entries["refunds"].manual)
+    assert [(u.slug, u.live, u.draft) for u in uses["refund_window"]] == [
+        ("exchanges", False, True), ("refund-policy", True, True), ("returns", True, True)
+    ]  # fmt: skip
+    assert [u.slug for u in uses["support_hours"]] == ["returns"]
