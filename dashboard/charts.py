@@ -221,7 +221,13 @@ def _tick(chart: Chart, i: int, x: float, y: float, *, labels: list[str] | None 
                  _text("tick short", x, y, chart.short_labels[i], anchor="middle")]  # fmt: skip
     else:
         parts = [_text("tick", x, y, first, anchor="middle")]
-    return parts + [_text("axis", x, y + 14 * n, line, anchor="middle") for n, line in enumerate(more, start=1)]
+    for n, line in enumerate(more, start=1):
+        if chart.short_labels and len(line) == 4 and line.isdigit():  # a year: '25 beside '26 on a phone
+            parts += [_text("axis long", x, y + 14 * n, line, anchor="middle"),
+                      _text("axis short", x, y + 14 * n, f"’{line[2:]}", anchor="middle")]  # fmt: skip
+        else:
+            parts.append(_text("axis", x, y + 14 * n, line, anchor="middle"))
+    return parts
 
 
 def _text(css: str, x: float, y: float, text: str, *, anchor: str = "") -> str:

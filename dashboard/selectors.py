@@ -252,7 +252,9 @@ def entries_chart(src: Sources) -> Chart:
     statuses = list(EntryStatus)
     kinds = list(EntryKind)
     series = [
-        Series(status.label, STATUS_TONES[status], tuple(src.status_counts.get((k, status), 0) for k in kinds))
+        Series(
+            status.label, STATUS_TONES.get(status, "muted"), tuple(src.status_counts.get((k, status), 0) for k in kinds)
+        )
         for status in statuses
     ]
     totals = Counter()
@@ -369,7 +371,7 @@ def feedback_chart(src: Sources) -> Chart:
     if total:
         summary = (
             f"{_plural(total, 'item')} of feedback from {period}"
-            + (f"; the most about “{names[top[0]]}” ({sum(per_entry[top[0]]):,})" if top else "")
+            + (f"; the most about “{names[top[0]]}” ({sum(per_entry[top[0]]):,})" if _leads(top, per_entry) else "")
             + (f"; {unlinked:,} not about any entry." if unlinked else ".")
         )
     else:
@@ -391,6 +393,12 @@ def feedback_chart(src: Sources) -> Chart:
 
 
 SEARCH_HEAD = ["Search", "Times", "Found nothing", "Result did not help", "Last searched", "Teams"]
+
+
+def _leads(top: list[int], per_entry: dict[int, list[int]]) -> bool:
+    """Whether the first of ``top`` had more feedback than any other entry."""
+    totals = [sum(per_entry[pk]) for pk in top[:2]]
+    return bool(totals) and (len(totals) == 1 or totals[0] > totals[1])
 
 
 def searches_chart(src: Sources) -> Chart:
@@ -453,7 +461,7 @@ def turnaround_chart(src: Sources) -> Chart:
         summary = "No feedback has been answered by a revision yet."
     return Chart(
         slug="feedback-to-revision", title="Time from feedback to revision", summary=summary, kind="columns",
-        labels=[label.replace(" ", "\n", 1) if label.startswith("Under") else label for label in labels],
+        labels=labels,
         series=[Series("Items", "teal", tuple(counts[label] for label in labels))],
         head=["Time to the revision", "Items"], rows=[[label, counts[label]] for label in labels], empty=summary,
         link=("Open the answered feedback", _url("policies:feedback:board", src.manual, "status=done")),

@@ -58,7 +58,8 @@ def test_percentages_are_drawn_against_100():
 def test_columns_have_a_scale_and_short_labels_for_narrow_screens():
     drawing = str(svg(chart("columns", labels=["Mar\n2026", "Apr"], short_labels=["M", "A"])))
     assert re.search(r'class="tick long"[^>]*>Mar<', drawing) and re.search(r'class="tick short"[^>]*>M<', drawing)
-    assert re.search(r'class="axis"[^>]*>2026<', drawing)  # the year under the month
+    assert re.search(r'class="axis long"[^>]*>2026<', drawing)  # the year under the month
+    assert re.search(r'class="axis short"[^>]*>’26<', drawing)
     assert ">0</text>" in drawing and ">4</text>" in drawing  # the scale reaches the largest total
 
 
