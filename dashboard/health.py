@@ -4,7 +4,8 @@ Each check is a function of the dashboard's ``Sources`` returning a ``Check``: p
 explanation of what was found and why it matters, and a link to where it is put right. The score weighs them
 by severity (``HOW_SCORED`` says how, and the dashboard shows it). The checks read the same rows as the
 dashboard, so running them costs no more than the queries already made there; on their own (for the header's
-score) they cost the live entries, the acknowledgement report's four and the feedback counts.
+score) they cost two queries, the live entries and the feedback counts, and the acknowledgement report's four
+when its figures are not kept from the last ten minutes (``selectors.ACK_FIGURES_SECONDS``).
 
 The score in the header is cached (``health_summary``) for a few minutes under the manual's content stamp and
 today's date: publishing, retiring or changing the manual's settings give a new stamp, a new day re-judges what
@@ -92,8 +93,9 @@ class HealthReport:
         possible = sum(c.points for c in self.checks)
         if not possible:
             return 100
-        # Rounded down with a little slack for floating point, so 100 means every check passed.
-        return min(100, math.floor(100 * sum(c.earned for c in self.checks) / possible + 1e-9))
+        # Rounded down (with a little slack for floating point), and 100 only when every check passed.
+        score = math.floor(100 * sum(c.earned for c in self.checks) / possible + 1e-9)
+        return min(score, 99 if self.findings else 100)
 
     @property
     def findings(self) -> list[Check]:

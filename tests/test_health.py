@@ -8,7 +8,7 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
-from dashboard.health import Severity, health_check, health_summary, targets_of, time_limits_in
+from dashboard.health import Check, HealthReport, Severity, health_check, health_summary, targets_of, time_limits_in
 from dashboard.selectors import Sources
 from feedback.services import feedback_record, feedback_set_status
 from policies import acknowledgements, services
@@ -292,6 +292,12 @@ def test_the_score_weighs_checks_by_severity_and_entries_by_share(sound_manual, 
     assert health_check(sound_manual).score == 100 * (total - 2) // total
     make_entry("unowned")  # high, 3 points, with 4 of 5 entries owned: 2.4 of them earned
     assert health_check(sound_manual).score == int(100 * (total - 2 - 0.6) / total)
+
+
+def test_only_a_manual_with_no_finding_scores_100():
+    nearly = Check(key="owners", title="Owners", severity=Severity.HIGH, passed=False, explanation="", share=1 - 1e-12)
+    assert HealthReport(checks=[nearly]).score == 99
+    assert HealthReport(checks=[]).score == 100
 
 
 def test_findings_come_most_severe_first(manual, alice):
