@@ -19,6 +19,11 @@ TITLE_WEIGHT = 3.0
 SUMMARY_WEIGHT = 1.5
 BODY_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.6
+# Words asked for together and written close together (within PROXIMITY characters, two lines or so) are more
+# likely about what was asked than the same words scattered over an entry: each word of the closest such stretch
+# adds PROXIMITY_WEIGHT of its weight once more.
+PROXIMITY = 150
+PROXIMITY_WEIGHT = 0.7
 K1 = 1.2
 B = 0.75
 
@@ -54,18 +59,45 @@ class Scorer:
                 phrase_idf = max((self._idf(stem(w)) for w in words(term.text)), default=1.0)
                 self.phrases.append((re.compile(pattern, re.IGNORECASE), phrase_idf))
                 continue
-            variants = [_Variant(stem(term.text), 1.0)]
-            variants += [_Variant(stem(a), SYNONYM_WEIGHT) for a in term.alternatives if stem(a) != stem(term.text)]
+            typed = {stem(w) for w in (term.text, *term.typed)}
+            variants = [_Variant(s, 1.0) for s in sorted(typed)]
+            variants += [_Variant(s, SYNONYM_WEIGHT) for s in sorted({stem(a) for a in term.alternatives} - typed)]
             self.groups.append(variants)
+        # stem -> (group, weight of the stem in it: its idf, less for a synonym), for proximity
+        self._groups_of: dict[str, list[tuple[int, float]]] = {}
+        for index, variants in enumerate(self.groups):
+            for v in variants:
+                self._groups_of.setdefault(v.stem, []).append((index, v.weight * self._idf(v.stem)))
 
     def _idf(self, word_stem: str) -> float:
         return idf(self.frequencies.get(word_stem, 1), self.documents)
 
+    def _near(self, positions: list[tuple[int, str]]) -> float:
+        """The weight of the words of different groups found closest together in the text (0 for fewer than
+        two)."""
+        if len(self.groups) < 2 or len(positions) < 2:
+            return 0.0
+        best = 0.0
+        for i, (start, _stem) in enumerate(positions):
+            groups: dict[int, float] = {}
+            for offset, word_stem in positions[i:]:
+                if offset > start + PROXIMITY:
+                    break
+                for index, weight in self._groups_of.get(word_stem, ()):
+                    groups[index] = max(groups.get(index, 0.0), weight)
+            if len(groups) >= 2:
+                best = max(best, sum(groups.values()))
+        return best
+
     def score(self, title: str, summary: str, body: str, *, average_length: float) -> float:
         counts = self.matcher.counts
-        title_counts, summary_counts, body_counts = counts(title), counts(summary), counts(body)
+        title_counts, summary_counts = counts(title), counts(summary)
+        positions = self.matcher.positions(body)
+        body_counts: dict[str, int] = {}
+        for _offset, word_stem in positions:
+            body_counts[word_stem] = body_counts.get(word_stem, 0) + 1
         length_ratio = (len(body) / average_length) if average_length else 1.0
-        total = 0.0
+        total = PROXIMITY_WEIGHT * self._near(positions)
         for variants in self.groups:
             total += max(
                 v.weight

@@ -125,15 +125,17 @@ def vocabulary(*texts: str) -> set[str]:
 
 @dataclass
 class Term:
-    """One thing to look for: a word (with its synonyms) or a quoted phrase."""
+    """One thing to look for: a word (with its synonyms) or a quoted phrase. ``typed`` holds the other words
+    typed that are synonyms of it ("phone call"): one thing asked for, in two words."""
 
     text: str
     phrase: bool = False
     alternatives: tuple[str, ...] = ()
+    typed: tuple[str, ...] = ()
 
     @property
     def variants(self) -> tuple[str, ...]:
-        return (self.text, *[a for a in self.alternatives if a != self.text])
+        return (self.text, *self.typed, *[a for a in self.alternatives if a != self.text and a not in self.typed])
 
 
 @dataclass
@@ -222,9 +224,12 @@ def _add_word(word: str, kept: list[Term], seen: set[str], *, synonyms: bool) ->
     if key in seen or word in STOP_WORDS:
         return
     seen.add(key)
+    for term in kept:  # a synonym of a word already typed joins it
+        if not term.phrase and any(stem(a) == key for a in term.alternatives):
+            term.typed += (word,)
+            return
     alternatives = _SYNONYMS_BY_STEM.get(key, ()) if synonyms else ()
-    term = Term(text=word, alternatives=tuple(a for a in alternatives if stem(a) != key))
-    kept.append(term)
+    kept.append(Term(text=word, alternatives=tuple(a for a in alternatives if stem(a) != key)))
 
 
 @dataclass
@@ -262,6 +267,12 @@ class Matcher:
                 word_stem = self.stem_of[word]
                 found[word_stem] = found.get(word_stem, 0) + 1
         return found
+
+    def positions(self, text: str) -> list[tuple[int, str]]:
+        """(offset, stem) of each searched word in ``text``, in order."""
+        if self._lower is None:
+            return []
+        return [(m.start(), self.stem_of[m.group()]) for m in self._lower.finditer(text.lower())]
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, stem) of each searched word in ``text``."""
