@@ -33,7 +33,7 @@ from feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Sourc
 from people.models import Team
 from policies.ack_reports import EntryRow, TeamRow, Totals, ack_report
 from policies.models import Entry, EntryKind, EntryStatus, Manual
-from policies.reviews import add_months
+from policies.reviews import DUE_SOON_DAYS, add_months
 
 from .charts import Chart, Series
 
@@ -284,7 +284,8 @@ def reviews_chart(src: Sources) -> Chart:
     this_month = src.today.replace(day=1)
     months = [add_months(this_month, n) for n in range(REVIEW_MONTHS)]
     after = add_months(this_month, REVIEW_MONTHS)
-    overdue, due, later = 0, Counter(), 0
+    soon_until = src.today + timedelta(days=DUE_SOON_DAYS)
+    overdue, due, later, soon = 0, Counter(), 0, 0
     for entry in src.live:
         if entry.next_review_on is None:
             continue
@@ -294,11 +295,13 @@ def reviews_chart(src: Sources) -> Chart:
             due[entry.next_review_on.replace(day=1)] += 1
         else:
             later += 1
-    soon = sum(due.values())
+        soon += src.today <= entry.next_review_on <= soon_until
+    coming = sum(due.values())
+    # The reviews page lists the overdue and those due within DUE_SOON_DAYS: say both.
     summary = (
-        f"{_plural(overdue, 'entry is', 'entries are')} overdue for review; "
-        f"{soon:,} fall{'s' if soon == 1 else ''} due by the end of {date_format(months[-1], 'F Y')}"
-        + (f" and {later:,} later." if later else ".")
+        f"{_plural(overdue, 'entry is', 'entries are')} overdue for review and {soon:,} due within "
+        f"{DUE_SOON_DAYS} days; {coming:,} fall{'s' if coming == 1 else ''} due by the end of "
+        f"{date_format(months[-1], 'F Y')}" + (f", {later:,} later." if later else ".")
     )
     labels = ["Late", *(_month_label(m, i == 0) for i, m in enumerate(months))]
     short = ["Late", *(_initial(m) for m in months)]

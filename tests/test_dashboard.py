@@ -144,7 +144,11 @@ def test_reviews_overdue_and_due_by_month(client, alice, manual, make_entry):
     assert list(due) == [month(n) for n in range(12)]
     assert due[month(1)] == due[month(3)] == 1 and sum(due.values()) == 2
     assert chart.rows[-1] == [f"From {month(12)}", "", 2]  # the yearly one a year from now, the slow one later
-    assert chart.summary == f"0 entries are overdue for review; 2 fall due by the end of {month(11)} and 2 later."
+    soon = Entry.objects.filter(next_review_on__lte=today + timedelta(days=30)).count()  # the monthly one, or none
+    assert chart.summary == (
+        f"0 entries are overdue for review and {soon} due within 30 days; 2 fall due by the end of {month(11)}, "
+        "2 later."
+    )
 
     # Two months on, the monthly one is overdue.
     later = selectors.reviews_chart(selectors.Sources(manual, today=add_months(today, 2) + timedelta(days=1)))
