@@ -136,8 +136,17 @@ def check_answers(version: EntryVersion, answers) -> list[int]:
     ]
 
 
+def version_to_acknowledge(entry: Entry):
+    """The version a reader acknowledges now: the live one, or a material change approved to take effect later,
+    which its audience is asked to read ahead and acknowledge at once."""
+    if entry.scheduled_version_id and entry.ack_version_id == entry.scheduled_version_id:
+        return entry.ack_version
+    return entry.live_version
+
+
 def entry_acknowledge(*, entry: Entry, user, answers=None, source: str = AckSource.ENTRY, at: datetime | None = None):
-    """Record that ``user`` has read the entry's live version and will follow it. Doing it twice changes nothing.
+    """Record that ``user`` has read the entry's live version (or the one to read ahead: ``version_to_acknowledge``)
+    and will follow it. Doing it twice changes nothing.
 
     Where the version has a comprehension check, ``answers`` (the chosen index per question) must all be right:
     every try is recorded, and a wrong one raises ``WrongAnswers`` naming the questions to reread. Refused for an
@@ -150,22 +159,23 @@ def entry_acknowledge(*, entry: Entry, user, answers=None, source: str = AckSour
     if not applies_to(entry.ack_version.audience if entry.ack_version else entry.live_version.audience,
                       user_team_slugs(user)):  # fmt: skip
         raise ValidationError("This entry does not apply to your teams, so there is nothing to acknowledge.")
-    existing = Acknowledgement.objects.filter(user=user, version=entry.live_version).first()
+    target = version_to_acknowledge(entry)
+    existing = Acknowledgement.objects.filter(user=user, version=target).first()
     if existing:
         return existing
-    if entry.live_version.questions and source == AckSource.ENTRY:
-        wrong = check_answers(entry.live_version, answers)
-        attempt = QuizAttempt(user=user, entry=entry, version=entry.live_version, wrong=wrong, passed=not wrong,
+    if target.questions and source == AckSource.ENTRY:
+        wrong = check_answers(target, answers)
+        attempt = QuizAttempt(user=user, entry=entry, version=target, wrong=wrong, passed=not wrong,
                               answers=[a if isinstance(a, int) else None for a in (answers or [])])  # fmt: skip
         attempt._history_user = user
         attempt._change_reason = "Answered the comprehension check"
         attempt.save()
         if wrong:
             raise WrongAnswers(wrong)  # not in a transaction: the attempt is kept
-    ack = Acknowledgement(user=user, entry=entry, version=entry.live_version, source=source,
+    ack = Acknowledgement(user=user, entry=entry, version=target, source=source,
                           acknowledged_at=at or timezone.now())  # fmt: skip
     ack._history_user = user
-    ack._change_reason = f"Acknowledged version {entry.live_version.number}"
+    ack._change_reason = f"Acknowledged version {target.number}"
     try:
         with transaction.atomic():
             ack.save()

@@ -92,9 +92,7 @@ class ManualSnapshot:
 def manual_list() -> list[Manual]:
     return list(
         Manual.objects.annotate(
-            live_count=Count(
-                "entries", filter=Q(entries__live_version__isnull=False, entries__retired_at__isnull=True)
-            )
+            live_count=Count("entries", filter=Q(entries__live_version__isnull=False, entries__retired_at__isnull=True))
         ).order_by("title")
     )
 
@@ -155,7 +153,7 @@ def live_entry(manual: Manual, slug: str) -> tuple[Entry, EntryVersion]:
     entry = (
         Entry.objects.live()
         .filter(manual=manual, slug=slug)
-        .select_related("live_version", "live_version__approver", "section")
+        .select_related("live_version", "live_version__approver", "section", "scheduled_version__approver")
         .first()
     )
     if entry is None:
@@ -284,7 +282,8 @@ def manual_outline(manual: Manual) -> list[tuple[Section, list[Entry]]]:
 def manual_snapshot_as_of(manual: Manual, when: datetime, *, bodies: bool = True) -> ManualSnapshot:
     """The published manual exactly as readers saw it at ``when``. Four queries, whatever the size.
 
-    For each entry, the newest version approved at or before ``when``; the entry's place, slug and retired
+    For each entry, the newest version that had taken effect by ``when`` (approved by then, and its
+    effective date, if later, come); the entry's place, slug and retired
     state come from its history as of ``when``, and so do the sections and the manual's statements.
     """
     front = (
@@ -318,8 +317,8 @@ def manual_snapshot_as_of(manual: Manual, when: datetime, *, bodies: bool = True
     }
     newest = Entry.objects.filter(manual=manual).annotate(
         version_id=Subquery(
-            EntryVersion.objects.filter(entry_id=OuterRef("pk"), approved_at__lte=when)
-            .order_by("-approved_at", "-number")
+            EntryVersion.objects.filter(entry_id=OuterRef("pk"), takes_effect_at__lte=when)
+            .order_by("-takes_effect_at", "-number")
             .values("id")[:1]
         )
     )

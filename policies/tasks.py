@@ -29,3 +29,12 @@ def review_reminders(every_hours: int = 0, token: str = "") -> int:
         later = review_reminders.using(run_after=timezone.now() + timedelta(hours=every_hours))
         later.enqueue(every_hours=every_hours)
     return count
+
+
+@task()
+def take_effect() -> int:
+    """Make the versions whose effective date has come the live text (``policies.scheduling``). Queued at
+    approval for the moment a version falls due; running it early or twice changes nothing."""
+    from .scheduling import versions_take_effect
+
+    return len(versions_take_effect())

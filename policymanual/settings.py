@@ -85,7 +85,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "policies.scheduling.ScheduledVersionsMiddleware",
 ]
+# How often (seconds, per process) a request checks for approved versions whose effective date has come;
+# 0 leaves it to the background worker and `manage.py publish_scheduled`.
+SCHEDULED_VERSIONS_CHECK_SECONDS = envint("SCHEDULED_VERSIONS_CHECK_SECONDS", 60)
 
 ROOT_URLCONF = "policymanual.urls"
 

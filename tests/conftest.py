@@ -10,6 +10,7 @@ from policies.models import Entry
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"  # stored PDFs of one test never serve another
+    settings.SCHEDULED_VERSIONS_CHECK_SECONDS = 0  # query counts stay fixed; tests of effective dates turn it on
 
 
 def _user(username: str, group: str | None, **extra) -> User:

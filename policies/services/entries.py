@@ -28,6 +28,7 @@ from ..permissions import (
 )
 from ..rendering.markdown import render_markdown
 from ..reviews import next_review_on
+from ..scheduling import effect_start, is_scheduled
 from ..slugs import entry_slug_problem
 from ..text import normalise_text
 from ..values import render_entry_body
@@ -327,26 +328,50 @@ def entry_approve(
         change_summary=change_summary,
         is_material=is_material,
     )
+    # A later effective date keeps the version waiting for its day (``scheduling``); readers see it then.
+    scheduled = is_scheduled(entry.effective_date, now=now)
+    version.takes_effect_at = effect_start(entry.effective_date) if scheduled else now
     version._history_user = user
     version._change_reason = change_summary
     version.save()
-    entry.live_version = version
+    if entry.scheduled_version_id:  # a newer approval replaces a version still waiting for its day
+        EntryVersion.objects.filter(pk=entry.scheduled_version_id).update(takes_effect_at=None)
+    entry.scheduled_version = version if scheduled else None
+    if not scheduled:
+        entry.live_version = version
     if is_material or entry.ack_version_id is None:
-        entry.ack_version = version  # its audience is asked again; a minor fix carries acknowledgements forward
+        # Its audience is asked again, at once even where it takes effect later; a minor fix carries
+        # acknowledgements forward.
+        entry.ack_version = version
     entry.status = EntryStatus.PUBLISHED
     entry.has_unpublished_changes = False
-    entry.first_published_at = entry.first_published_at or now
-    entry.last_published_at = now
-    entry.next_review_on = next_review_on(entry)
+    if not scheduled:
+        entry.first_published_at = entry.first_published_at or now
+        entry.last_published_at = now
+        entry.next_review_on = next_review_on(entry)
     entry.retired_at = None  # an approved reinstatement puts the entry back in the manual
     entry.retired_reason = ""
     entry.review_comment = ""
     entry.review_comment_by = None
     entry.submission_note = ""
-    save_with_history(entry, user=user, reason=f"Published version {version.number}: {change_summary}")
+    reason = f"Published version {version.number}: {change_summary}"
+    if scheduled:
+        reason = (
+            f"Approved version {version.number}, taking effect on {entry.effective_date:%Y-%m-%d}: {change_summary}"
+        )
+        transaction.on_commit(lambda: _queue_taking_effect(version), robust=True)
+    save_with_history(entry, user=user, reason=reason)
     touch_manual(entry.manual)
     events.announce(events.entry_published, Entry, entry=entry, version=version, user=user)
     return version
+
+
+def _queue_taking_effect(version: EntryVersion) -> None:
+    """Ask the background worker to make the version live when its day comes (where the backend can wait)."""
+    from ..tasks import take_effect
+
+    if take_effect.get_backend().supports_defer:
+        take_effect.using(run_after=version.takes_effect_at).enqueue()
 
 
 @transaction.atomic

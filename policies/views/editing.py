@@ -40,6 +40,7 @@ from ..permissions import (
     require,
 )
 from ..rendering.markdown import render_markdown, resolve_entry_links
+from ..scheduling import is_scheduled
 from ..values import manual_values
 
 
@@ -217,6 +218,7 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
             or ApproveForm(initial={"reviewed_lock_version": entry.lock_version, "change_summary": summary_default}),
             "changes_form": changes_form or RequestChangesForm(),
             "stale": stale,
+            "takes_effect_on": entry.effective_date if is_scheduled(entry.effective_date) else None,
         },
         status=status,
     )

@@ -86,6 +86,8 @@ def entry_detail(request: HttpRequest, manual, snapshot, entry: str) -> HttpResp
             if moved is None:
                 raise
             return redirect(moved, permanent=True)
+        if request.GET.get("ahead") and entry_obj.scheduled_version_id:
+            version = entry_obj.scheduled_version  # read ahead: the version that takes effect later
     return render_entry(request, manual, snapshot, entry_obj, version)
 
 
@@ -105,11 +107,16 @@ def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version, *, 
             bodies.get(version.pk, ""),
             render=lambda text: resolve_entry_links(render_markdown(text, link_map=manual_link_map(manual)), urls),
         )
+    scheduled = entry_obj.scheduled_version if entry_obj is not None and entry_obj.scheduled_version_id else None
     return render(
         request,
         "policies/entry_detail.html",
         {"manual": manual, "snapshot": snapshot, "entry": entry_obj, "version": version, "ack": ack,
-         "ack_diff": ack_diff, "questions": _questions(version, quiz)},
+         "ack_diff": ack_diff, "questions": _questions(version, quiz), "scheduled": scheduled,
+         "ahead": scheduled is not None and version.pk == scheduled.pk,
+         # The acknowledgement form goes with the version it acknowledges: a change that takes effect later is
+         # acknowledged on its read-ahead page.
+         "ack_here": ack is not None and (ack.done or ack.required.pk == version.pk)},
         status=status,
     )  # fmt: skip
 
@@ -142,7 +149,8 @@ def _answers(request: HttpRequest, count: int) -> list[int | None]:
 def entry_acknowledge(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     """ "I have read this and will follow it", for the version on the page."""
     manual_obj = selectors.manual_get(manual)
-    entry_obj, version = selectors.live_entry(manual_obj, entry)
+    entry_obj, _live = selectors.live_entry(manual_obj, entry)
+    version = acknowledgements.version_to_acknowledge(entry_obj)
     shown = request.POST.get("version")
     if shown and shown != str(version.number):
         messages.error(request, "A newer version was published while you were reading. Read it, then acknowledge.")
@@ -160,7 +168,7 @@ def entry_acknowledge(request: HttpRequest, manual: str, entry: str) -> HttpResp
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Thank you. You acknowledged version {version.number} of “{version.title}”.")
-    return redirect(entry_obj.get_absolute_url())
+    return redirect(entry_obj.get_absolute_url() + ("?ahead=1" if version.pk != entry_obj.live_version_id else ""))
 
 
 @require_GET
