@@ -16,7 +16,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+AXE := node_modules/axe-core/axe.min.js
+
+# axe-core (npm) for the accessibility tests; without npm those tests are skipped.
 install: $(STAMP)
+	@test -f $(AXE) || { command -v npm >/dev/null 2>&1 && npm ci --no-audit --no-fund; } \
+		|| echo "npm not found: the accessibility tests will be skipped"
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -42,4 +47,4 @@ bench: install
 	$(BIN)/python bench/bench_manual.py
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules
