@@ -5,7 +5,7 @@ explanation of what was found and why it matters, and a link to where it is put 
 by severity (``HOW_SCORED`` says how, and the dashboard shows it). The checks read the same rows as the
 dashboard, so running them costs no more than the queries already made there; on their own (for the header's
 score) they cost two queries, the live entries and the feedback counts, and the acknowledgement report's four
-when its figures are not kept from the last ten minutes (``selectors.ACK_FIGURES_SECONDS``).
+when its figures are not kept from the last ten minutes (``sources.ACK_FIGURES_SECONDS``).
 
 The score in the header is cached (``health_summary``) for a few minutes under the manual's content stamp and
 today's date: publishing, retiring or changing the manual's settings give a new stamp, a new day re-judges what
@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 
 from policies.models import Channel, EntryKind, Manual
 
-from .selectors import COMPLAINT_DAYS, LiveEntry, Sources
+from .sources import COMPLAINT_DAYS, LiveEntry, Sources
 
 CACHE_SECONDS = 300
 ITEMS_SHOWN = 5  # entries named under a finding; the rest are counted

@@ -1,16 +1,8 @@
-"""Reads for the manager's dashboard: what each chart shows, from a fixed number of queries.
+"""The manager's dashboard: what each chart shows, shaped from the rows ``sources.Sources`` reads.
 
-``Sources`` fetches each kind of row the dashboard and the health check read once, on first use, so the page,
-one chart's CSV and the header's health score each pay only for what they read. The page costs the same queries
-whatever the size of the manual: the entries by kind and status, the live entries with their text, the
-acknowledgement report's four, the feedback counts, the feedback per entry and month, the feedback answered by
-a version, and the failed searches (which the search app reads).
-
-The acknowledgement figures are the acknowledgement report's own (``policies.ack_reports``), kept for
-``ACK_FIGURES_SECONDS`` under the manual's content stamp and the day. The report reads every acknowledgement of
-the manual, so its cost grows with them (about half a second at 2,000 people and 500 entries, 340,000
-acknowledgements, on PostgreSQL) where the rest of the dashboard stays small; the dashboard says when they were
-counted and offers to count them again (``fresh``).
+Each chart is a function of the sources returning a ``charts.Chart``: the numbers drawn, the table behind them
+(shown on the page and downloaded as CSV) and a sentence saying what they show. ``CHARTS`` names them by the
+address of their CSV.
 """
 
 from __future__ import annotations
@@ -19,31 +11,20 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import cached_property
+from datetime import date, timedelta
 
-from django.core.cache import cache
-from django.db.models import Count, Func, IntegerField, Min, Q
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Source
-from people.models import Team
-from policies.ack_reports import EntryRow, TeamRow, Totals, ack_report
-from policies.models import Entry, EntryKind, EntryStatus, Manual
+from policies.models import EntryKind, EntryStatus, Manual
 from policies.reviews import DUE_SOON_DAYS, add_months
 
 from .charts import Chart, Series
+from .sources import SEARCH_DAYS, Sources
 
-ACK_FIGURES_SECONDS = 600
-COMPLAINT_DAYS = 30  # an open complaint older than this is a finding of the health check
-FEEDBACK_MONTHS = 12
 FEEDBACK_TOP = 6  # entries drawn in the feedback chart (the CSV has every one)
 REVIEW_MONTHS = 12
-SEARCH_DAYS = 90
-SEARCH_LIMIT = 10
 TURNAROUND_BUCKETS = (  # (label, fewer days than)
     ("Under a week", 7), ("1–4 weeks", 28), ("1–3 months", 91), ("Longer", None),
 )  # fmt: skip
@@ -51,181 +32,6 @@ STATUS_TONES = {
     EntryStatus.DRAFT: "muted", EntryStatus.IN_REVIEW: "warn", EntryStatus.PUBLISHED: "ok",
     EntryStatus.RETIRED: "sand",
 }  # fmt: skip
-
-
-class DaysBetween(Func):
-    """Whole days from the second date to the first: ``DaysBetween(later, earlier)``. PostgreSQL and SQLite."""
-
-    arity = 2
-    output_field = IntegerField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(", **extra_context,
-        )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class LiveEntry:
-    """A live entry as the health check and the review chart read it: the working copy's owner and review date,
-    the live version's kind and text."""
-
-    id: int
-    slug: str
-    owner: str
-    owner_user_id: int | None
-    owner_team_id: int | None
-    next_review_on: date | None
-    kind: str
-    title: str
-    summary: str
-    body: str
-    channels: list[str]
-    targets: list[dict]  # a service standard's measurable targets
-
-    @property
-    def has_owner(self) -> bool:
-        return bool(self.owner_user_id or self.owner_team_id or self.owner.strip())
-
-    @property
-    def text(self) -> str:
-        return f"{self.title}\n{self.summary}\n{self.body}"
-
-
-@dataclass(frozen=True)
-class AckFigures:
-    """What the dashboard shows of the acknowledgement report, and when it was counted."""
-
-    teams: list[TeamRow]
-    entries: list[EntryRow]
-    totals: Totals
-    team_choices: list[tuple[str, str]]
-    counted_at: datetime
-
-
-@dataclass(frozen=True)
-class FeedbackCounts:
-    open: int
-    old_complaints: int  # open complaints received more than COMPLAINT_DAYS ago
-    oldest_complaint: date | None
-
-
-class Sources:
-    """The rows the dashboard and the health check read, each fetched on first use (one query each, the
-    acknowledgement report four)."""
-
-    def __init__(self, manual: Manual, *, today: date | None = None, fresh: bool = False):
-        self.manual = manual
-        self.today = today or timezone.localdate()
-        self.fresh = fresh  # count the acknowledgements again rather than take the figures kept
-
-    @cached_property
-    def status_counts(self) -> dict[tuple[str, str], int]:
-        """(kind, status) -> how many of the manual's entries."""
-        rows = Entry.objects.filter(manual=self.manual).values_list("kind", "status").annotate(n=Count("id"))
-        return {(kind, status): n for kind, status, n in rows.order_by()}
-
-    @cached_property
-    def live(self) -> list[LiveEntry]:
-        """The manual's live entries in reading order, with the text readers see."""
-        rows = (
-            Entry.objects.live()
-            .filter(manual=self.manual)
-            .order_by("section__order", "section_id", "order", "id")
-            .values_list("id", "slug", "owner", "owner_user_id", "owner_team_id", "next_review_on",
-                         "live_version__kind", "live_version__title", "live_version__summary", "live_version__body",
-                         "live_version__channels", "live_version__targets")
-        )  # fmt: skip
-        return [LiveEntry(*row[:-2], channels=list(row[-2] or []), targets=list(row[-1] or [])) for row in rows]
-
-    @cached_property
-    def acks(self) -> AckFigures:
-        key = f"dashboard:acks:{self.manual.pk}:{self.manual.content_changed_at.timestamp()}:{self.today.isoformat()}"
-        figures = None if self.fresh else cache.get(key)
-        if figures is None:
-            report = ack_report(self.manual)
-            figures = AckFigures(teams=report.teams, entries=report.entries, totals=report.totals,
-                                 team_choices=report.team_choices, counted_at=timezone.now())  # fmt: skip
-            cache.set(key, figures, ACK_FIGURES_SECONDS)
-        return figures
-
-    @cached_property
-    def feedback_counts(self) -> FeedbackCounts:
-        old = Q(
-            source=Source.COMPLAINT,
-            status__in=[FeedbackStatus.NEW, FeedbackStatus.PLANNED],
-            received_on__lt=self.today - timedelta(days=COMPLAINT_DAYS),
-        )
-        counts = FeedbackItem.objects.filter(manual=self.manual).aggregate(
-            open=Count("id", filter=~Q(status__in=CLOSED_STATUSES)),
-            old_complaints=Count("id", filter=old),
-            oldest_complaint=Min("received_on", filter=old),
-        )
-        return FeedbackCounts(**counts)
-
-    @cached_property
-    def feedback_months(self) -> list[date]:
-        """The first day of each of the last ``FEEDBACK_MONTHS`` months, this one last."""
-        this_month = self.today.replace(day=1)
-        return [add_months(this_month, n) for n in range(1 - FEEDBACK_MONTHS, 1)]
-
-    @cached_property
-    def feedback_by_entry(self) -> list[tuple[int | None, str, date, int]]:
-        """(entry id, title, month, items) of the feedback received in ``feedback_months``."""
-        rows = (
-            FeedbackItem.objects.filter(
-                manual=self.manual,
-                received_on__gte=self.feedback_months[0],
-                received_on__lt=add_months(self.feedback_months[-1], 1),
-            )
-            # The month as numbers: thousands of rows are read much faster than as dates.
-            .annotate(year=ExtractYear("received_on"), month=ExtractMonth("received_on"))
-            .values_list("entry_id", "entry__title", "entry__live_version__title", "year", "month")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        return [(pk, live or title or "", date(year, month, 1), n) for pk, title, live, year, month, n in rows]
-
-    @cached_property
-    def turnaround_days(self) -> Counter[int]:
-        """Days from receiving an item to closing it with a version -> how many items took that long. Counted by
-        the database, so the rows are a few hundred whatever the number of items."""
-        rows = (
-            FeedbackItem.objects.filter(manual=self.manual, closing_version__isnull=False, closed_at__isnull=False)
-            .annotate(days=DaysBetween(TruncDate("closed_at"), "received_on"))
-            .values_list("days")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        counts: Counter[int] = Counter()
-        for days, n in rows:
-            counts[max(days, 0)] += n
-        return counts
-
-    @cached_property
-    def team_names(self) -> dict[str, str]:
-        """Team slug -> name: from the acknowledgement report when it has been read, else one query."""
-        if "acks" in self.__dict__:
-            return dict(self.acks.team_choices)
-        return dict(Team.objects.values_list("slug", "name"))
-
-    @cached_property
-    def failed_searches(self) -> list | None:
-        """The searches that most often found nothing in the last ``SEARCH_DAYS`` days, or None while the search
-        app does not record them."""
-        try:
-            from search.selectors import top_failed_searches
-        except ImportError:
-            return None
-        since = timezone.now() - timedelta(days=SEARCH_DAYS)
-        return list(top_failed_searches(self.manual, limit=SEARCH_LIMIT, since=since))
-
-
-# The charts -----------------------------------------------------------------------------------------------------
 
 
 def _url(name: str, manual: Manual, query: str = "") -> str:
@@ -355,7 +161,8 @@ def acknowledgements_chart(src: Sources) -> Chart:
 
 
 def feedback_chart(src: Sources) -> Chart:
-    """Feedback received per entry and month over the last ``FEEDBACK_MONTHS`` months, for the entries with most."""
+    """Feedback received per entry and month over the last ``sources.FEEDBACK_MONTHS`` months, for the entries
+    with most."""
     months = src.feedback_months
     index = {m: i for i, m in enumerate(months)}
     per_entry: dict[int, list[int]] = defaultdict(lambda: [0] * len(months))

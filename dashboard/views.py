@@ -13,6 +13,7 @@ from policies import selectors as policy_selectors
 from policies.permissions import can_view_dashboard, require
 
 from . import charts, health, selectors
+from .sources import Sources
 
 
 def _dashboard_manual(request: HttpRequest, manual: str):
@@ -24,7 +25,7 @@ def _dashboard_manual(request: HttpRequest, manual: str):
 @require_GET
 def index(request: HttpRequest, manual: str) -> HttpResponse:
     manual_obj = _dashboard_manual(request, manual)
-    sources = selectors.Sources(manual_obj, fresh=request.GET.get("fresh") == "1")
+    sources = Sources(manual_obj, fresh=request.GET.get("fresh") == "1")
     report = health.health_check(manual_obj, sources=sources)
     shown = [(chart, None if chart.is_empty else charts.svg(chart)) for chart in (
         build(sources) for build in selectors.CHARTS.values()
@@ -50,5 +51,5 @@ def chart_csv(request: HttpRequest, manual: str, chart: str) -> HttpResponse:
         raise Http404("No such chart.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{manual_obj.slug}-{chart}.csv"'
-    csv.writer(response).writerows(build(selectors.Sources(manual_obj)).csv)
+    csv.writer(response).writerows(build(Sources(manual_obj)).csv)
     return response

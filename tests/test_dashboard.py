@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 
 from dashboard import selectors
 from dashboard.health import health_summary
+from dashboard.sources import Sources
 from feedback.services import feedback_close_with_version, feedback_record
 from people.models import Team
 from policies import acknowledgements, services
@@ -123,7 +124,7 @@ def test_entries_by_kind_and_status(client, alice, bob, manual, make_entry):
         ["Protocol", "0", "1", "0", "0", "1"],
         ["Service standard", "0", "0", "0", "1", "1"],
     ]
-    chart = selectors.entries_chart(selectors.Sources(manual))
+    chart = selectors.entries_chart(Sources(manual))
     assert chart.summary == "5 entries: 1 draft, 1 in review, 2 published, 1 retired."
 
 
@@ -133,7 +134,7 @@ def test_reviews_overdue_and_due_by_month(client, alice, manual, make_entry):
     make_entry("yearly", review_every_months=12)
     make_entry("slow", review_every_months=24)
     today = timezone.localdate()
-    chart = selectors.reviews_chart(selectors.Sources(manual, today=today))
+    chart = selectors.reviews_chart(Sources(manual, today=today))
     due = {row[0]: row[2] for row in chart.rows[1:13]}
     this_month = today.replace(day=1)
 
@@ -151,7 +152,7 @@ def test_reviews_overdue_and_due_by_month(client, alice, manual, make_entry):
     )
 
     # Two months on, the monthly one is overdue.
-    later = selectors.reviews_chart(selectors.Sources(manual, today=add_months(today, 2) + timedelta(days=1)))
+    later = selectors.reviews_chart(Sources(manual, today=add_months(today, 2) + timedelta(days=1)))
     assert later.rows[0] == ["Overdue", 1, ""]
     client.force_login(alice)
     assert csv_of(client, "reviews")[:2] == [["Month", "Overdue", "Due"], ["Overdue", "0", ""]]
@@ -172,7 +173,7 @@ def test_acknowledgement_by_team_least_complete_first(client, alice, manual, mak
     assert lines[1] == ["No team", "2", "2", "0", "0", "0%"]  # alice and bob, in no team, asked everything
     assert lines[2] == ["Phone support", "2", "2", "1", "0", "50%"]
     assert lines[3] == ["Chat support", "1", "1", "1", "0", "100%"]
-    chart = selectors.acknowledgements_chart(selectors.Sources(manual))
+    chart = selectors.acknowledgements_chart(Sources(manual))
     assert chart.value_labels == ["0%", "50%", "100%"]
     assert [s.name for s in chart.series] == ["Done", "Pending", "Overdue"]
     assert chart.series[0].values == (0, 50, 100)
@@ -205,7 +206,7 @@ def test_feedback_per_entry_month_by_month(client, alice, manual, make_entry):
     feedback(manual, alice, entry=entries[7], received_on=add_months(this_month, -11))
     feedback(manual, alice, entry=entries[7], received_on=add_months(this_month, -12))  # too old to count
     feedback(manual, alice)  # about no entry
-    chart = selectors.feedback_chart(selectors.Sources(manual))
+    chart = selectors.feedback_chart(Sources(manual))
     assert chart.labels == ["Entry 7", "Entry 6", "Entry 5", "Entry 4", "Entry 3", "Entry 2"]
     assert chart.value_labels[0] == "9"
     assert chart.rows[0][1] == 1 and chart.rows[0][12] == 8 and chart.rows[0][13] == 9
@@ -223,7 +224,7 @@ def test_time_from_feedback_to_revision(client, alice, bob, manual, make_entry):
     feedback(manual, alice, entry=entry, days_ago=5)  # still open
     version = revise(entry, author=bob, approver=alice, body="Refunds within 14 days.")
     feedback_close_with_version(items=items, version=version, user=alice)
-    chart = selectors.turnaround_chart(selectors.Sources(manual))
+    chart = selectors.turnaround_chart(Sources(manual))
     assert chart.rows == [["Under a week", 1], ["1–4 weeks", 2], ["1–3 months", 1], ["Longer", 1]]
     assert "within 12 days (the median of 5 items)" in chart.summary
     client.force_login(alice)
@@ -231,7 +232,7 @@ def test_time_from_feedback_to_revision(client, alice, bob, manual, make_entry):
 
 
 def test_failed_searches_wait_for_the_search_app(client, alice, manual, no_search_app):
-    chart = selectors.searches_chart(selectors.Sources(manual))
+    chart = selectors.searches_chart(Sources(manual))
     assert chart.is_empty and chart.empty == "No failed searches recorded yet."
     client.force_login(alice)
     assert "No failed searches recorded yet." in client.get(URL).content.decode()
@@ -253,7 +254,7 @@ def test_the_ten_searches_that_most_often_find_nothing(client, alice, carol, dav
     old = searched("ancient question", carol)
     SearchLog.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=91))
 
-    chart = selectors.searches_chart(selectors.Sources(manual))
+    chart = selectors.searches_chart(Sources(manual))
     assert len(chart.labels) == 10 and "ancient question" not in chart.labels
     assert chart.labels[:2] == ["loyalty points", "<b>gift</b> card"]
     assert chart.rows[0][:4] == ["loyalty points", 3, 3, 0] and chart.rows[0][5] == "Chat support"

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from dashboard.health import Check, HealthReport, Severity, health_check, health_summary, targets_of, time_limits_in
-from dashboard.selectors import Sources
+from dashboard.sources import Sources
 from feedback.services import feedback_record, feedback_set_status
 from policies import acknowledgements, services
 
