@@ -11,7 +11,7 @@ from django.db.models import Aggregate, CharField, Count, Max, Min, OuterRef, Q,
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from policies.models import Channel, EntryKind
+from policies.models import Channel, Entry, EntryKind
 
 from . import backends, ranking
 from .models import FailedSearchFeedback, SearchDocument, SearchLog, SearchOutcome, SearchTerm
@@ -303,6 +303,4 @@ def entry_titles(manual, slugs) -> dict[str, str]:
     """Titles of the manual's entries by slug (for the results named "did not help")."""
     if not slugs:
         return {}
-    from policies.models import Entry
-
     return dict(Entry.objects.filter(manual=manual, slug__in=list(slugs)).values_list("slug", "title"))

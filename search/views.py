@@ -30,6 +30,7 @@ PERIODS = [
     ("all", "All time"),
 ]
 DEFAULT_PERIOD = "90"
+MISSES_SHOWN = 200  # the most frequent; the CSV has them all
 
 
 def _results_url(manual, query: str, filters: selectors.SearchFilters) -> str:
@@ -138,8 +139,9 @@ def misses(request: HttpRequest, manual: str) -> HttpResponse:
     period = period if period in dict(PERIODS) else DEFAULT_PERIOD
     since = None if period == "all" else timezone.now() - timedelta(days=int(period))
     team = selectors.SearchFilters.from_params(request.GET).team
-    rows = selectors.top_failed_searches(manual_obj, limit=None, since=since, team=team)
-    if request.GET.get("format") == "csv":
+    as_csv = request.GET.get("format") == "csv"
+    rows = selectors.top_failed_searches(manual_obj, limit=None if as_csv else MISSES_SHOWN, since=since, team=team)
+    if as_csv:
         return _csv(manual_obj, rows)
     teams = team_choices()
     team_names = dict(teams)
@@ -151,6 +153,7 @@ def misses(request: HttpRequest, manual: str) -> HttpResponse:
         "manual": manual_obj,
         "nav": "misses",
         "rows": rows,
+        "more": len(rows) == MISSES_SHOWN,
         "period": period,
         "periods": PERIODS,
         "team": team,
