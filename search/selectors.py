@@ -114,14 +114,16 @@ def search(
         return found
     backend = backends.current()
     vocabulary = _vocabulary(manual, parsed.stems)
-    planned = parsed.planned(vocabulary.frequencies, vocabulary.documents)
+    planned = parsed.planned(vocabulary.frequencies, vocabulary.documents, enough=CANDIDATES)
     hits, found.total = _find(backend, manual, planned, filters, max(limit, CANDIDATES), vocabulary.documents)
     if found.total < FEW_RESULTS:
         found.suggestion = _suggestion(manual, parsed, vocabulary, backend)
         if found.suggestion and not hits and correct:
             corrected = parse_query(found.suggestion)
             corrected_vocabulary = _vocabulary(manual, corrected.stems)
-            corrected_planned = corrected.planned(corrected_vocabulary.frequencies, corrected_vocabulary.documents)
+            corrected_planned = corrected.planned(
+                corrected_vocabulary.frequencies, corrected_vocabulary.documents, enough=CANDIDATES
+            )
             hits, found.total = _find(
                 backend, manual, corrected_planned, filters, max(limit, CANDIDATES), corrected_vocabulary.documents
             )

@@ -165,15 +165,22 @@ class ParsedQuery:
         """Stems of the words typed (not their synonyms), phrases included."""
         return {stem(w) for term in self.terms for w in words(term.text)}
 
-    def planned(self, frequencies: dict[str, int], documents: int) -> ParsedQuery:
-        """The query as it will be run, given how many of the manual's ``documents`` hold each stem: a word in
-        more than half of the entries (every entry of a service manual says "customer") tells them apart too
-        little to decide which match, so it is left out while rarer words remain."""
+    def planned(self, frequencies: dict[str, int], documents: int, *, enough: int | None = None) -> ParsedQuery:
+        """The query as it will be run, given how many of the manual's ``documents`` hold each stem:
+
+        - a word in more than half of the entries (every entry of a service manual says "customer") tells them
+          apart too little to decide which match, so it is left out while rarer words remain;
+        - synonyms widen the search for a word only where fewer than ``enough`` entries use the word itself.
+        """
         terms = self.terms
         if documents >= MIN_DOCUMENTS_FOR_COMMON:
             rare = [t for t in terms if t.phrase or frequencies.get(stem(t.text), 0) <= documents * COMMON_SHARE]
             if rare:
                 terms = rare
+        if enough is not None:
+            terms = [
+                Term(text=t.text, typed=t.typed) if frequencies.get(stem(t.text), 0) >= enough else t for t in terms
+            ]
         return ParsedQuery(raw=self.raw, terms=terms, excluded=self.excluded)
 
     @property
