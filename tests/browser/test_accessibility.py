@@ -137,18 +137,22 @@ FOCUS_SHOWN = """() => {
 
 
 def _tab_through(page, presses=40):
-    unseen = []
+    """Press Tab ``presses`` times: the elements that got the focus, and those of them that did not show it."""
+    reached, unseen = set(), []
     for _ in range(presses):
         page.keyboard.press("Tab")
         focus = page.evaluate(FOCUS_SHOWN)
-        if focus and not focus["shown"]:
-            unseen.append(focus["element"])
-    return unseen
+        if focus:
+            reached.add(focus["element"])
+            if not focus["shown"]:
+                unseen.append(focus["element"])
+    return reached, unseen
 
 
 def test_the_focus_is_visible_when_tabbing_through_an_entry_and_the_editor(live_server, sign_in, rich_manual):
     page = sign_in("bob")
     for name in ("policies:entry_detail", "policies:entry_edit"):
         page.goto(_url(live_server, name, ENTRY, ""))
-        unseen = _tab_through(page)
+        reached, unseen = _tab_through(page)
+        assert len(reached) >= 15, f"{name}: Tab reached only {len(reached)} elements"
         assert not unseen, f"{name}: focus not shown on\n" + "\n".join(unseen)
