@@ -9,6 +9,7 @@ from .permissions import (
     can_view_ack_reports,
     can_view_dashboard,
     can_view_failed_searches,
+    can_view_values,
     role_name,
 )
 
@@ -28,4 +29,5 @@ def roles(request):
         "can_triage_feedback": can_triage_feedback(user),
         "can_view_failed_searches": can_view_failed_searches(user),
         "can_view_dashboard": can_view_dashboard(user),
+        "can_view_values": can_view_values(user),
     }

@@ -352,3 +352,57 @@ class WordImportForm(forms.Form):
             f"One or more .docx files, up to {max_megabytes} MB each and {max_files} at a time. "
             "Each becomes a draft entry."
         )
+
+
+# Shared values ------------------------------------------------------------------------------------------------
+
+_MATERIAL_CHOICES = [
+    ("yes", "Material: the entries’ readers are asked to acknowledge them again"),
+    ("no", "Minor: nobody is asked again"),
+]
+
+
+class ValueCreateForm(forms.Form):
+    label = forms.CharField(max_length=100, help_text="How people refer to it, such as “Refund window”.")
+    name = forms.CharField(
+        label="Name in entries",
+        max_length=50,
+        help_text="Lower-case letters, digits and underscores, such as refund_window. Entries write it as "
+        "{{ refund_window }}. It cannot be changed later.",
+    )
+    value = forms.CharField(max_length=300, help_text="Plain text, as readers will see it, such as “30 days”.")
+
+
+class ValueChangeForm(forms.Form):
+    # The proposal the author started from: saving over someone else's newer one is refused.
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    value = forms.CharField(label="New value", max_length=300, help_text="Plain text, as readers will see it.")
+    reason = forms.CharField(
+        label="What changed and why",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "short"}),
+        help_text="Every entry’s new version carries it, after the old and new value.",
+    )
+    is_material = forms.ChoiceField(
+        label="Is this a material change?", choices=_MATERIAL_CHOICES, widget=forms.RadioSelect, initial="yes"
+    )
+
+    def __init__(self, *args, current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_value(self):
+        value = " ".join(self.cleaned_data["value"].split())
+        if value == self.current:
+            raise forms.ValidationError("That is the value readers already see.")
+        return value
+
+    @property
+    def material(self) -> bool:
+        return self.cleaned_data.get("is_material") == "yes"
+
+
+class ValueApproveForm(forms.Form):
+    reviewed_lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    is_material = forms.ChoiceField(label="Material change?", choices=_MATERIAL_CHOICES, widget=forms.RadioSelect)

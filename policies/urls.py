@@ -39,6 +39,7 @@ urlpatterns = [
     path("<slug:manual>/sections/new/", views.section_edit, name="section_create"),
     path("<slug:manual>/sections/<slug:section>/", views.section_edit, name="section_edit"),
     path("<slug:manual>/feedback/", include("feedback.urls")),
+    path("<slug:manual>/values/", include("policies.value_urls")),
     path("<slug:manual>/<slug:entry>/", views.entry_detail, name="entry_detail"),
     path("<slug:manual>/<slug:entry>/entry.docx", views.entry_docx, name="entry_docx"),
     path("<slug:manual>/<slug:entry>/edit/", views.entry_edit, name="entry_edit"),

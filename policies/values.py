@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Entry, EntryRedirect, EntryStatus, EntryVersion, Manual, SharedValue
+from .models import Entry, EntryRedirect, EntryStatus, Manual, SharedValue, SharedValueVersion
 from .rendering.markdown import VALUE_TOKEN, RenderResult, render_markdown, resolve_entry_links
 
 TOKEN_RE = re.compile(r"(?<!\\)" + VALUE_TOKEN)
@@ -110,8 +110,6 @@ def bodies_as_shown(rows) -> dict[int, str]:
             by_manual.setdefault(manual_id, []).append((pk, body, approved_at))
         out[pk] = body
     for manual_id, items in by_manual.items():
-        from .models import SharedValueVersion
-
         history = list(
             SharedValueVersion.objects.filter(shared_value__manual_id=manual_id)
             .order_by("approved_at", "number")
@@ -235,33 +233,37 @@ def affected_entries(shared_value: SharedValue, *, new_value: str, marked: bool 
 
 def value_versions(shared_value: SharedValue) -> list:
     """The value's approved versions, newest first, with who approved them and how many entries each
-    published."""
-    from django.db.models import Count
-
+    republished (``entry_count``)."""
     return list(
         shared_value.versions.select_related("approver", "author")
-        .annotate(entry_count=Count("entry_versions"))
+        .annotate(entry_count=Count("entry_versions__entry", distinct=True))
         .order_by("-number")
     )
 
 
-def value_changes_between(manual: Manual, since, until=None) -> list:
-    """Value changes approved after ``since`` (ever, if None) that published entry versions, oldest first, each
-    with ``entry_count``: for release notes."""
-    from django.db.models import Count
-
-    from .models import SharedValueVersion
-
+def value_changes_between(manual: Manual, since) -> list[SharedValueVersion]:
+    """Value changes approved after ``since`` (ever, if None) that republished entries, oldest first, each with
+    ``entry_count``."""
     changes = SharedValueVersion.objects.filter(shared_value__manual=manual)
     if since:
         changes = changes.filter(approved_at__gt=since)
-    if until:
-        changes = changes.filter(approved_at__lte=until)
     return list(
-        changes.annotate(entry_count=Count("entry_versions")).filter(entry_count__gt=0).order_by("approved_at", "pk")
+        changes.annotate(entry_count=Count("entry_versions__entry", distinct=True))
+        .filter(entry_count__gt=0)
+        .order_by("approved_at", "pk")
     )
 
 
-def published_with(version: EntryVersion):
-    """The value change that published ``version``, if one did."""
-    return version.value_changes.first()
+def release_note_lines(manual: Manual, since) -> tuple[list[str], dict[str, str]]:
+    """For release notes: one line per value change since ``since`` ("**Refund window**: 30 days → 45 days
+    (5 entries). Why."), and a short form of each change's summary for the revised entries it republished, so
+    that the same long summary is not repeated under every one of them."""
+    lines, short = [], {}
+    for change in value_changes_between(manual, since):
+        count = f"{change.entry_count} entr{'y' if change.entry_count == 1 else 'ies'}"
+        reason = " ".join(change.reason.split())
+        if reason and reason[-1] not in ".!?":
+            reason += "."
+        lines.append(f"- **{change.label}**: {change.previous_value} → {change.value} ({count}). {reason}".rstrip())
+        short[change.change_summary] = f"{change.label} now {change.value}"
+    return lines, short

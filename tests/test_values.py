@@ -376,3 +376,150 @@ def test_uses_count_live_texts_and_drafts_but_not_retired_entries(three_entries,
         ("exchanges", False, True), ("refund-policy", True, True), ("returns", True, True)
     ]  # fmt: skip
     assert [u.slug for u in uses["support_hours"]] == ["returns"]
+
+
+# Release notes ------------------------------------------------------------------------------------------------
+
+
+def test_release_notes_tell_a_value_change_once(make_entry, refund_window, alice, mallory, bob):
+    refunds = make_entry("refund-policy", body="Refunds within {{ refund_window }}.")
+    make_entry("returns", body="Returns for {{ refund_window }}.")
+    services.edition_release(manual=refund_window.manual, user=alice, label="2026.1", release_notes="")
+    change(refund_window, author=alice, approver=mallory, value="45 days", reason="Customers asked for longer")
+    revise(
+        refunds,
+        author=bob,
+        approver=alice,
+        summary="Receipts by email count",
+        body="Refunds within {{ refund_window }}, receipts by email too.",
+    )
+    notes = services.edition_draft_notes(refund_window.manual)
+    assert (
+        "## Shared values\n\n- **Refund window**: 30 days → 45 days (2 entries). Customers asked for longer.\n" in notes
+    )
+    assert "- **Refund policy**: version 1 to 3. Refund window now 45 days. Receipts by email count.\n" in notes
+    assert "- **Returns**: version 1 to 2. Refund window now 45 days.\n" in notes
+    assert notes.count("Customers asked for longer") == 1
+
+
+# The pages ----------------------------------------------------------------------------------------------------
+
+PAGES = [
+    ("get", "/manuals/service/values/"),
+    ("get", "/manuals/service/values/new/"),
+    ("post", "/manuals/service/values/new/"),
+    ("get", "/manuals/service/values/refund_window/"),
+    ("get", "/manuals/service/values/refund_window/change/"),
+    ("post", "/manuals/service/values/refund_window/change/"),
+    ("post", "/manuals/service/values/refund_window/approve/"),
+    ("post", "/manuals/service/values/refund_window/request-changes/"),
+    ("post", "/manuals/service/values/refund_window/withdraw/"),
+]
+
+
+@pytest.mark.parametrize("method, url", PAGES)
+def test_agents_are_refused_every_values_page(client, carol, refund_window, method, url):
+    client.force_login(carol)
+    assert getattr(client, method)(url).status_code == 403
+
+
+@pytest.mark.parametrize("method, url", [p for p in PAGES if p[1].endswith(("/values/", "/refund_window/"))])
+def test_values_pages_need_a_login(client, refund_window, method, url):
+    assert getattr(client, method)(url).status_code == 302
+
+
+def test_editors_see_the_values_but_only_managers_change_them(client, bob, refund_window, make_entry):
+    make_entry(body="Within {{ refund_window }}.")
+    client.force_login(bob)
+    page = client.get("/manuals/service/values/").content.decode()
+    assert "Refund window" in page and "{{ refund_window }}" in page and "Used in 1 entry" in page
+    assert "New value" not in page
+    assert client.get("/manuals/service/values/refund_window/").status_code == 200
+    for method, url in PAGES:
+        if url.endswith(("/new/", "/change/", "/withdraw/", "/approve/", "/request-changes/")):
+            assert getattr(client, method)(url).status_code == 403, url
+
+
+def test_the_values_list_costs_the_same_queries_at_any_size(
+    client, alice, manual, refund_window, make_entry, django_assert_num_queries
+):
+    client.force_login(alice)
+    make_entry("one", body="{{ refund_window }}")
+    client.get("/manuals/service/values/")
+    with django_assert_num_queries(8):
+        client.get("/manuals/service/values/")
+    for n in range(5):
+        services.value_create(manual=manual, user=alice, name=f"v{n}", label=f"V{n}", value=str(n))
+        make_entry(f"more-{n}", body=f"{{{{ v{n} }}}} and {{{{ refund_window }}}}")
+    client.get("/manuals/service/values/")  # the header's health score is worked out again once the manual changed
+    with django_assert_num_queries(8):
+        page = client.get("/manuals/service/values/").content.decode()
+    assert "Used in 6 entries" in page
+
+
+def test_a_manager_defines_a_value_in_the_browser(client, alice, manual):
+    client.force_login(alice)
+    response = client.post(
+        "/manuals/service/values/new/", {"label": "Support hours", "name": "support_hours", "value": " 8am  to 8pm "}
+    )
+    assert response.status_code == 302 and response["Location"] == "/manuals/service/values/support_hours/"
+    assert SharedValue.objects.get().value == "8am to 8pm"
+    response = client.post("/manuals/service/values/new/", {"label": "X", "name": "Support Hours", "value": "x"})
+    assert response.status_code == 400 and "Lower-case letters" in response.content.decode()
+
+
+def test_the_change_preview_lists_the_entries_it_affects_then_submits(client, alice, three_entries, refund_window):
+    client.force_login(alice)
+    url = "/manuals/service/values/refund_window/change/"
+    form = {"lock_version": refund_window.lock_version, "value": "45 days", "is_material": "yes", "reason": ""}
+    page = client.post(url, {**form, "action": "preview"}).content.decode()
+    assert "3 entries use this value" in page and "2 get a new version when the change is approved" in page
+    assert page.count('class="card affected-entry"') == 3
+    for title in ("Refund policy", "Returns", "Exchanges"):
+        assert f">{title}</a></h3>" in page
+    assert "Tone" not in page
+    assert "<del>30 days</del> <ins>45 days</ins>" in page
+    assert "Submit for review" in page
+
+    response = client.post(url, {**form, "action": "submit"})
+    assert response.status_code == 400 and "Say what changed and why" in response.content.decode()
+    response = client.post(url, {**form, "reason": "Longer.", "action": "submit"})
+    assert response.status_code == 302
+    refund_window.refresh_from_db()
+    assert (refund_window.status, refund_window.draft_value, refund_window.draft_reason) == (
+        "in_review", "45 days", "Longer."
+    )  # fmt: skip
+
+
+def test_the_same_value_is_not_a_change(client, alice, refund_window):
+    client.force_login(alice)
+    response = client.post(
+        "/manuals/service/values/refund_window/change/",
+        {"lock_version": 1, "value": "30 days", "is_material": "yes", "action": "preview"},
+    )
+    assert response.status_code == 400 and "the value readers already see" in response.content.decode()
+
+
+def test_a_reviewer_approves_in_the_browser_and_the_author_cannot(client, alice, mallory, three_entries, refund_window):
+    shared = propose(refund_window, author=alice, value="45 days")
+    client.force_login(alice)
+    page = client.get("/manuals/service/values/refund_window/").content.decode()
+    assert "another manager must approve it (four eyes)" in page and "Approve and publish" not in page
+    response = client.post(
+        "/manuals/service/values/refund_window/approve/",
+        {"reviewed_lock_version": shared.lock_version, "is_material": "yes"},
+    )
+    assert response.status_code == 302 and SharedValue.objects.get(name="refund_window").value == "30 days"
+
+    client.force_login(mallory)
+    page = client.get("/manuals/service/values/refund_window/").content.decode()
+    assert "Approve and publish 2 entries" in page and "Customers asked for longer." in page
+    response = client.post(
+        "/manuals/service/values/refund_window/approve/",
+        {"reviewed_lock_version": shared.lock_version, "is_material": "no"},
+    )
+    assert response.status_code == 302
+    assert SharedValue.objects.get(name="refund_window").value == "45 days"
+    assert not Entry.objects.get(slug="refund-policy").live_version.is_material
+    page = client.get(response["Location"]).content.decode()
+    assert "2 entries have a new version" in page

@@ -27,6 +27,7 @@ from .manuals import entries_reorder, manual_save, section_save, sections_reorde
 from .values import (
     value_approve,
     value_create,
+    value_relabel,
     value_request_changes,
     value_save_draft,
     value_submit,
@@ -39,5 +40,6 @@ __all__ = [
     "entry_broken_links", "entry_changes_since", "entry_delete_draft", "entry_move", "entry_reinstate",
     "entry_request_changes", "entry_restore", "entry_retire", "entry_save_draft", "entry_submit", "manual_link_map",
     "manual_save", "normalise_entry_data", "section_save", "sections_reorder",
-    "value_approve", "value_create", "value_request_changes", "value_save_draft", "value_submit", "value_withdraw",
+    "value_approve", "value_create", "value_relabel", "value_request_changes", "value_save_draft", "value_submit",
+    "value_withdraw",
 ]  # fmt: skip

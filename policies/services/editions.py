@@ -14,6 +14,7 @@ from ..models import Edition, EditionEntry, EditionSection, EntryReview, Manual
 from ..permissions import can_release_edition, require
 from ..rendering.markdown import render_markdown
 from ..text import normalise_text
+from ..values import release_note_lines as value_release_note_lines
 from .common import save_with_history
 
 
@@ -47,13 +48,17 @@ def edition_draft_notes(manual: Manual) -> str:
         return "No entries changed since the previous edition."
     headings = {"new": "New entries", "revised": "Revised entries", "retired": "Retired entries"}
     lines: list[str] = []
+    # A shared value's change is told once, with the entries it republished; under each of them, a short form.
+    value_lines, short = value_release_note_lines(manual, previous.released_at if previous else None)
+    if value_lines:
+        lines += ["## Shared values", "", *value_lines, ""]
     for kind in ("new", "revised", "retired"):
         group = [c for c in changes if c.kind == kind]
         if not group:
             continue
         lines += [f"## {headings[kind]}", ""]
         for change in group:
-            detail = " ".join(_sentence(s) for s in change.summaries)
+            detail = " ".join(_sentence(short.get(s, s)) for s in change.summaries)
             if kind == "revised":
                 detail = f"version {change.before.number} to {change.after.number}" + (f". {detail}" if detail else "")
             lines.append(f"- **{change.title}**" + (f": {detail}" if detail else ""))

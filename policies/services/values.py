@@ -38,7 +38,7 @@ def value_change_summary(*, label: str, old: str, new: str, reason: str) -> str:
 
 
 @transaction.atomic
-def value_create(*, manual: Manual, user, name: str, label: str, value: str) -> SharedValue:
+def value_create(*, manual: Manual, user, name: str, label: str, value: str, reason: str = "") -> SharedValue:
     """Define a new value. It takes effect at once: no entry can use a name before it exists, so nothing readers
     see changes until an entry using it is itself reviewed and approved."""
     require(can_manage_values(user), "Only managers can define shared values.")
@@ -48,12 +48,26 @@ def value_create(*, manual: Manual, user, name: str, label: str, value: str) -> 
     if SharedValue.objects.filter(manual=manual, name=name).exists():
         raise ValidationError({"name": f"This manual already has a value called {name}."})
     shared = SharedValue(manual=manual, name=name, label=label, value=value, created_by=user, last_author=user)
-    save_with_history(shared, user=user, reason="Created")
+    reason = reason or "Created"
+    save_with_history(shared, user=user, reason=reason)
     version = SharedValueVersion(
-        shared_value=shared, number=1, label=label, value=value, reason="Created",
+        shared_value=shared, number=1, label=label, value=value, reason=reason,
         change_summary=_sentence(f"{label}: {value}"), is_material=False, author=user, approver=user,
     )  # fmt: skip
-    save_with_history(version, user=user, reason="Created")
+    save_with_history(version, user=user, reason=reason)
+    return shared
+
+
+@transaction.atomic
+def value_relabel(*, shared_value: SharedValue, user, label: str, reason: str = "") -> SharedValue:
+    """Rename the value for people. It takes effect at once: the label names it on these pages and in change
+    summaries, and changes no text readers see."""
+    require(can_manage_values(user), "Only managers can change shared values.")
+    shared = SharedValue.objects.select_for_update().get(pk=shared_value.pk)
+    label = _line(label)
+    if label and label != shared.label:
+        old, shared.label = shared.label, label
+        save_with_history(shared, user=user, reason=reason or f"Renamed from “{old}”")
     return shared
 
 
