@@ -41,7 +41,7 @@ ANSWER = {"metric": "Calls answered", "channel": "phone", "comparison": "within"
 
 M = {"manual": "service"}
 ENTRY = {**M, "entry": "late-deliveries"}
-# (name, username, URL name, URL kwargs, query string)
+FIELDS = ("name", "username", "url_name", "kwargs", "query")  # a page: who opens it, and its address
 READING = [
     ("manual home", "carol", "policies:manual_home", M, ""),
     ("entry", "carol", "policies:entry_detail", ENTRY, ""),
@@ -109,7 +109,7 @@ def _check(page, url):
     assert not violations, f"{url}:\n{_describe(violations)}"
 
 
-@pytest.mark.parametrize(("name", "username", "url_name", "kwargs", "query"), READING + OTHER, ids=[p[0] for p in READING + OTHER])
+@pytest.mark.parametrize(FIELDS, READING + OTHER, ids=[p[0] for p in READING + OTHER])
 def test_pages_have_no_serious_accessibility_violations(
     live_server, sign_in, rich_manual, name, username, url_name, kwargs, query
 ):
@@ -117,7 +117,7 @@ def test_pages_have_no_serious_accessibility_violations(
     _check(page, _url(live_server, url_name, kwargs, query))
 
 
-@pytest.mark.parametrize(("name", "username", "url_name", "kwargs", "query"), READING, ids=[p[0] for p in READING])
+@pytest.mark.parametrize(FIELDS, READING, ids=[p[0] for p in READING])
 def test_reading_pages_fit_a_360_px_screen(live_server, sign_in, rich_manual, name, username, url_name, kwargs, query):
     page = sign_in(username, viewport={"width": 360, "height": 760}, is_mobile=True, has_touch=True)
     url = _url(live_server, url_name, kwargs, query)
