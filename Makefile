@@ -21,7 +21,7 @@ AXE := node_modules/axe-core/axe.min.js
 # axe-core (npm) for the accessibility tests; without npm those tests are skipped.
 install: $(STAMP)
 	@test -f $(AXE) || { command -v npm >/dev/null 2>&1 && npm ci --no-audit --no-fund; } \
-		|| echo "npm not found: the accessibility tests will be skipped"
+		|| echo "axe-core not installed (no npm, or npm ci failed): the accessibility tests will be skipped"
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
