@@ -15,7 +15,18 @@ from django.core.management.base import CommandError
 from people.models import Team
 from policies import selectors, services
 from policies.importexport import manual_import, read_manual_folder
-from policies.models import Acknowledgement, Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
+from policies.models import (
+    Acknowledgement,
+    Edition,
+    Entry,
+    EntryStatus,
+    EntryVersion,
+    Manual,
+    Section,
+    SharedValue,
+    SharedValueVersion,
+    StoredPDF,
+)
 from policies.rendering.markdown import resolve_entry_links
 
 DEMO = Path(django_settings.BASE_DIR) / "policies" / "demo" / "manual"
@@ -160,9 +171,9 @@ def wipe_manuals() -> None:
     for model in (StoredPDF, Edition, Acknowledgement):
         model.objects.all().delete()
     Entry.objects.update(live_version=None, ack_version=None)
-    for model in (EntryVersion, Entry, Section, Manual):
+    for model in (SharedValueVersion, SharedValue, EntryVersion, Entry, Section, Manual):
         model.objects.all().delete()
-    for model in (EntryVersion, Entry, Section, Manual):
+    for model in (SharedValueVersion, SharedValue, EntryVersion, Entry, Section, Manual):
         model.history.all().delete()
 
 

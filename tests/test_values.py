@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from policies import acknowledgements, selectors, services
+from policies.importexport import ManualImportError, manual_export_markdown, manual_import
 from policies.models import Entry, EntryVersion, SharedValue, ValueStatus
 from policies.rendering.markdown import render_markdown
 from policies.values import affected_entries, names_in, value_uses, write_in_values
@@ -523,3 +524,75 @@ def test_a_reviewer_approves_in_the_browser_and_the_author_cannot(client, alice,
     assert not Entry.objects.get(slug="refund-policy").live_version.is_material
     page = client.get(response["Location"]).content.decode()
     assert "2 entries have a new version" in page
+
+
+# Files --------------------------------------------------------------------------------------------------------
+
+FOLDER_YML = """title: Service
+slug: service
+sections:
+- slug: policies
+  title: Policies
+values:
+- name: refund_window
+  label: Refund window
+  value: {value}
+"""
+FOLDER_ENTRY = """---
+title: Refund policy
+slug: refund-policy
+section: policies
+---
+
+Refunds within {{ refund_window }}.
+"""
+
+
+def _folder(path, value="30 days", entry=FOLDER_ENTRY):
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "manual.yml").write_text(FOLDER_YML.format(value=value))
+    (path / "refund-policy.md").write_text(entry)
+    return path
+
+
+def test_a_folder_brings_its_values_before_the_entries_that_use_them(tmp_path, alice):
+    report = manual_import(path=_folder(tmp_path / "in"), publish=True, user=alice)
+    assert report.values_created == ["refund_window"] and "Shared values created: refund_window." in report.lines()
+    entry = Entry.objects.get()
+    assert "Refunds within 30 days." in entry.live_version.body_html
+
+    manual_export_markdown(manual=entry.manual, path=tmp_path / "out")
+    yml = (tmp_path / "out" / "manual.yml").read_text()
+    assert yml.endswith("values:\n- name: refund_window\n  label: Refund window\n  value: 30 days\n")
+    assert "{{ refund_window }}" in (tmp_path / "out" / "refund-policy.md").read_text()
+
+
+def test_a_changed_value_in_a_folder_is_a_draft_or_with_publish_is_published(tmp_path, alice):
+    manual_import(path=_folder(tmp_path / "first"), publish=True, user=alice)
+    report = manual_import(path=_folder(tmp_path / "second", value="45 days"), publish=False, user=alice)
+    shared = SharedValue.objects.get()
+    assert report.values_changed == ["refund_window"]
+    assert (shared.value, shared.draft_value, shared.status) == ("30 days", "45 days", "draft")
+    report = manual_import(path=_folder(tmp_path / "second", value="45 days"), publish=True, user=alice)
+    shared.refresh_from_db()
+    assert (shared.value, shared.status) == ("45 days", "published")
+    live = Entry.objects.get().live_version
+    assert live.number == 2 and "Refunds within 45 days." in live.body_html
+    assert live.change_summary.startswith("Refund window: 30 days → 45 days. Imported from")
+
+
+def test_a_folder_naming_an_unknown_value_is_refused_with_its_file(tmp_path, alice):
+    folder = _folder(tmp_path / "in", entry=FOLDER_ENTRY.replace("refund_window", "refund_windw"))
+    with pytest.raises(ManualImportError) as caught:
+        manual_import(path=folder, publish=True, user=alice)
+    assert "refund-policy.md: body: No shared value is called {{ refund_windw }}" in str(caught.value)
+    assert not SharedValue.objects.exists()
+
+
+def test_a_bad_value_name_in_manual_yml_is_reported_with_its_line(tmp_path, alice):
+    folder = _folder(tmp_path / "in")
+    (folder / "manual.yml").write_text(
+        FOLDER_YML.format(value="30 days").replace("name: refund_window", "name: Refund")
+    )
+    with pytest.raises(ManualImportError, match=r"manual.yml, line 7: the value name 'Refund' must be lower-case"):
+        manual_import(path=folder, publish=True, user=alice)

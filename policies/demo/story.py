@@ -35,7 +35,18 @@ from notifications.services import notification_preference_save, queue_reminders
 from people.models import NotifyBy, Team
 from policies import acknowledgements, events, services
 from policies.importexport import ManualImportError, ManualPlan, manual_import_plan, read_manual_folder
-from policies.models import Acknowledgement, Edition, Entry, EntryStatus, EntryVersion, Manual, Section, StoredPDF
+from policies.models import (
+    Acknowledgement,
+    Edition,
+    Entry,
+    EntryStatus,
+    EntryVersion,
+    Manual,
+    Section,
+    SharedValue,
+    SharedValueVersion,
+    StoredPDF,
+)
 
 HERE = Path(__file__).resolve().parent
 DEMO_FOLDER = HERE / "manual"
@@ -385,9 +396,9 @@ STORY = (
         summary="Added the holiday returns extension: items bought between 15 November and 24 December can be "
         "returned until 31 January.",
         edits=(Edit(
-            "- **After 30 days**",
+            "- **After {{ refund_window }}**",
             "- **Holiday purchases** made between 15 November and 24 December may be returned until 31 January.\n"
-            "- **After 30 days**",
+            "- **After {{ refund_window }}**",
         ),),
     ),
     Feedback(
@@ -790,6 +801,9 @@ def demo_delete(manual: Manual) -> DemoDeletion:
     EntryVersion.objects.filter(entry__manual=manual).delete()
     Entry.objects.filter(manual=manual).delete()
     Section.objects.filter(manual=manual).delete()
+    value_ids = list(SharedValue.objects.filter(manual=manual).values_list("pk", flat=True))
+    SharedValueVersion.objects.filter(shared_value__manual=manual).delete()
+    SharedValue.objects.filter(manual=manual).delete()
     manual_id = manual.pk
     manual.delete()
 
@@ -799,6 +813,8 @@ def demo_delete(manual: Manual) -> DemoDeletion:
         Acknowledgement.history.model.objects.filter(entry_id__in=entry_ids),
         HistoricalEntry.objects.filter(manual_id=manual_id),
         Section.history.model.objects.filter(manual_id=manual_id),
+        SharedValueVersion.history.model.objects.filter(shared_value_id__in=value_ids),
+        SharedValue.history.model.objects.filter(manual_id=manual_id),
         Edition.history.model.objects.filter(manual_id=manual_id),
         FeedbackItem.history.model.objects.filter(manual_id=manual_id),
         Manual.history.model.objects.filter(id=manual_id),

@@ -14,13 +14,14 @@ from django.db.models import F
 
 from people.models import Team
 
-from ..models import Entry, EntryStatus, EntryVersion, Manual, Section
+from ..models import Entry, EntryStatus, EntryVersion, Manual, Section, SharedValue
 from ..models.parts import parse_number
 from .folder import MANUAL_FILE, SKIPPED_FILES, ManualExportError, clean_body, clean_text, dump_yaml, importable_files
 
 
-def manual_yaml(manual: Manual, sections: list[Section], teams: list[Team] = ()) -> str:
-    """manual.yml: the manual's fields, its sections in order, and ``teams`` (those the entries name)."""
+def manual_yaml(manual: Manual, sections: list[Section], teams: list[Team] = (), values: list[SharedValue] = ()) -> str:
+    """manual.yml: the manual's fields, its sections in order, ``teams`` (those the entries name) and the shared
+    ``values`` (their approved text)."""
     data: dict = {"title": clean_text(manual.title), "slug": manual.slug}
     for name in ("organisation", "mission", "vision"):
         value = clean_text(getattr(manual, name))
@@ -36,6 +37,8 @@ def manual_yaml(manual: Manual, sections: list[Section], teams: list[Team] = ())
         data["sections"].append(item)
     if teams:
         data["teams"] = [{"slug": team.slug, "name": clean_text(team.name)} for team in teams]
+    if values:
+        data["values"] = [{"name": v.name, "label": clean_text(v.label), "value": clean_text(v.value)} for v in values]
     return dump_yaml(data)
 
 
@@ -143,7 +146,8 @@ def manual_export_markdown(*, manual: Manual, path: str | Path, drafts: bool = F
             named_teams.update(_team_slugs(version))
     # The teams the exported entries name, so that the folder imports where those teams do not exist yet.
     teams = list(Team.objects.filter(slug__in=named_teams).order_by("slug")) if named_teams else []
-    files: dict[str, str] = {MANUAL_FILE: manual_yaml(manual, sections, teams), **entry_files}
+    values = list(SharedValue.objects.filter(manual=manual).order_by("name"))
+    files: dict[str, str] = {MANUAL_FILE: manual_yaml(manual, sections, teams, values), **entry_files}
     skipped = sorted(name for name in files if name in SKIPPED_FILES)
     if skipped:
         raise ManualExportError(f"An entry's slug makes the file name {skipped[0]}, which the import skips; rename it")

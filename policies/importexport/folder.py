@@ -22,14 +22,16 @@ from people.models import Team
 from ..models import EntryKind, Section
 from ..models.entry import CHANNEL_ORDER
 from ..models.parts import SCRIPT_KEYS, TARGET_KEYS, validate_scripts, validate_targets
+from ..models.value import MAX_VALUE_LENGTH, NAME_RE
 from ..text import normalise_text
 
 MANUAL_FILE = "manual.yml"
 SKIPPED_FILES = {"README.md"}
 
-MANUAL_KEYS = ("title", "slug", "organisation", "mission", "vision", "channels", "sections", "teams")
+MANUAL_KEYS = ("title", "slug", "organisation", "mission", "vision", "channels", "sections", "teams", "values")
 SECTION_KEYS = ("slug", "title", "intro")
 TEAM_KEYS = ("slug", "name")
+VALUE_KEYS = ("name", "label", "value")
 # The order in which the export writes an entry's front matter.
 ENTRY_KEYS = (
     "title", "slug", "kind", "section", "order", "channels", "audience", "owner", "review_every_months", "summary",
@@ -115,6 +117,15 @@ class TeamPlan:
 
 
 @dataclass
+class ValuePlan:
+    """A shared value of manual.yml: entries write ``{{ name }}`` to show ``value``."""
+
+    name: str
+    label: str
+    value: str
+
+
+@dataclass
 class EntryPlan:
     file: str
     title: str
@@ -174,6 +185,7 @@ class ManualPlan:
     entries: list[EntryPlan]
     teams: list[TeamPlan] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
+    values: list[ValuePlan] = field(default_factory=list)
 
     def manual_data(self) -> dict:
         return {
@@ -558,6 +570,7 @@ def _read_manual_file(path: Path, root: Path, problems: list[Problem]) -> Manual
         channels=fields.channels("channels"),
     )
     _read_teams(data, node, fields, plan, problems)
+    _read_values(data, node, fields, plan, problems)
     raw_sections = data.get("sections") or []
     if not isinstance(raw_sections, list):
         fields.problem("sections", "'sections' must be a list of sections, each with a slug and a title")
@@ -608,6 +621,42 @@ def _read_teams(data: dict, node: yaml.Node, fields: _Fields, plan: ManualPlan, 
             team.problem("slug", f"the team slug '{slug}' is used twice")
         seen.add(slug)
         plan.teams.append(TeamPlan(slug=slug, name=team.text("name", required=True, max_length=MAX_TEAM_NAME)))
+
+
+def _read_values(data: dict, node: yaml.Node, fields: _Fields, plan: ManualPlan, problems: list[Problem]) -> None:
+    """The manual's shared values: each a name (what entries write between double braces), a label and the
+    text readers see."""
+    raw = data.get("values") or []
+    if not isinstance(raw, list):
+        fields.problem("values", "'values' must be a list of shared values, each with a name, a label and a value")
+        return
+    item_nodes = next(value.value for key, value in node.value if key.value == "values") if raw else []
+    seen: set[str] = set()
+    for item, item_node in zip(raw, item_nodes, strict=True):
+        line = 1 + item_node.start_mark.line
+        if not isinstance(item, dict):
+            problems.append(
+                Problem(MANUAL_FILE, "each shared value must be a mapping with name, label and value", line)
+            )
+            continue
+        value = _Fields(item, _key_lines(item_node, 1), file=MANUAL_FILE, line=line, problems=problems)
+        value.unknown_keys(VALUE_KEYS, "a shared value")
+        name = value.text("name", required=True)
+        if name and not NAME_RE.match(name):
+            value.problem(
+                "name",
+                f"the value name '{name}' must be lower-case letters, digits and underscores, starting with a letter",
+            )
+        if name and name in seen:
+            value.problem("name", f"the value name '{name}' is used twice")
+        seen.add(name)
+        plan.values.append(
+            ValuePlan(
+                name=name,
+                label=value.text("label", required=True, max_length=100),
+                value=" ".join(value.text("value", required=True, max_length=MAX_VALUE_LENGTH).split()),
+            )
+        )
 
 
 def _read_entry_file(

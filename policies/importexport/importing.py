@@ -17,7 +17,7 @@ from people.models import Team
 from people.services import team_save
 
 from .. import services
-from ..models import Entry, EntryStatus, Manual, Section
+from ..models import Entry, EntryStatus, Manual, Section, SharedValue
 from ..permissions import can_edit, can_import, can_manage
 from ..rendering.markdown import render_markdown
 from .folder import MANUAL_FILE, EntryPlan, ManualImportError, ManualPlan, Problem, read_manual_folder
@@ -49,6 +49,8 @@ class ImportReport:
     kept_drafts: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     sections_missing: list[str] = field(default_factory=list)
+    values_created: list[str] = field(default_factory=list)
+    values_changed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -62,6 +64,8 @@ class ImportReport:
             or self.created
             or self.updated
             or self.published
+            or self.values_created
+            or self.values_changed
         )
 
     def lines(self) -> list[str]:
@@ -80,6 +84,15 @@ class ImportReport:
             f"Manual '{self.manual.slug}' ({self.manual.title}): {manual_state}.",
             f"Sections: {len(self.sections_created)} created, {len(self.sections_updated)} changed.",
             *([f"Teams created: {', '.join(self.teams_created)}."] if self.teams_created else []),
+            *([f"Shared values created: {', '.join(self.values_created)}."] if self.values_created else []),
+            *(
+                [
+                    f"Shared values changed ({'published' if self.publish else 'as drafts'}): "
+                    f"{', '.join(self.values_changed)}."
+                ]
+                if self.values_changed
+                else []
+            ),
             f"Entries: {len(self.created)} created, {len(self.updated)} changed, {len(self.unchanged)} unchanged; "
             + published,
         ]
@@ -151,6 +164,7 @@ def manual_import_plan(
     report.manual = manual = _import_manual(manual, plan, user=user, reason=reason, report=report)
     _import_teams(plan, user=user, reason=reason, report=report)
     sections = _import_sections(manual, plan, user=user, reason=reason, report=report)
+    _import_values(manual, plan, user=user, reason=reason, report=report)  # before the entries that use them
     owners = _owners(plan, report)
     to_publish = _import_entries(manual, plan, sections, existing, owners, user=user, reason=reason, report=report)
     for item, entry, summary in to_publish:
@@ -263,6 +277,32 @@ def _import_sections(manual: Manual, plan: ManualPlan, *, user, reason: str, rep
     listed = {s.slug for s in plan.sections}
     report.sections_missing = sorted(slug for slug in sections if slug not in listed)
     return sections
+
+
+def _import_values(manual: Manual, plan: ManualPlan, *, user, reason: str, report: ImportReport) -> None:
+    """Create the shared values the manual lacks; a changed value becomes a proposed change (a draft), or with
+    ``publish`` is published at once in every entry that uses it. Values the folder lacks are left alone."""
+    existing = {v.name: v for v in SharedValue.objects.filter(manual=manual)}
+    for item in plan.values:
+        shared = existing.get(item.name)
+        try:
+            if shared is None:
+                services.value_create(
+                    manual=manual, user=user, name=item.name, label=item.label, value=item.value, reason=reason
+                )
+                report.values_created.append(item.name)
+                continue
+            if shared.label != item.label:
+                shared = services.value_relabel(shared_value=shared, user=user, label=item.label, reason=reason)
+            already_proposed = shared.has_draft and shared.draft_value == item.value and not report.publish
+            if item.value == shared.value or already_proposed:
+                continue  # a change proposed in the app meanwhile stays, as entries' drafts do
+            services.value_save_draft(shared_value=shared, user=user, value=item.value, reason=reason)
+            if report.publish:
+                services.value_approve(shared_value=shared, user=user, enforce_review=False)
+            report.values_changed.append(item.name)
+        except ValidationError as exc:
+            raise ManualImportError([Problem(MANUAL_FILE, f"value '{item.name}': {_error_text(exc)}")]) from None
 
 
 def _import_entries(manual, plan, sections, existing, owners, *, user, reason: str, report: ImportReport):
