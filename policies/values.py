@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Entry, EntryRedirect, EntryStatus, Manual, SharedValue, SharedValueVersion
+from .models import Entry, EntryRedirect, EntryStatus, Manual, SharedValue, SharedValueVersion, ValueStatus
 from .rendering.markdown import VALUE_TOKEN, RenderResult, render_markdown, resolve_entry_links
 
 TOKEN_RE = re.compile(r"(?<!\\)" + VALUE_TOKEN)
@@ -127,6 +127,15 @@ def rerender_link_map(manual: Manual) -> dict[str, int]:
     link_map = dict(EntryRedirect.objects.filter(manual=manual).values_list("old_slug", "entry_id"))
     link_map.update(Entry.objects.filter(manual=manual).values_list("slug", "id"))
     return link_map
+
+
+def values_in_review(manual: Manual) -> list[SharedValue]:
+    """Changes to the manual's values waiting for a reviewer, oldest first: for the review queue."""
+    return list(
+        SharedValue.objects.filter(manual=manual, status=ValueStatus.IN_REVIEW)
+        .select_related("submitted_by")
+        .order_by("submitted_at", "pk")
+    )
 
 
 # Where values are used ----------------------------------------------------------------------------------------

@@ -305,6 +305,40 @@ def test_readers_see_the_old_value_until_the_change_is_approved(client, carol, m
     assert "Refunds within 30 days." in page and "45 days" not in page
 
 
+def test_a_version_waiting_for_its_effective_date_takes_the_new_value_too(
+    make_entry, refund_window, bob, alice, mallory
+):
+    from datetime import UTC, date, datetime
+
+    from policies.scheduling import versions_take_effect
+
+    with time_machine.travel(datetime(2026, 2, 2, 9, 0, tzinfo=UTC), tick=False) as clock:
+        entry = make_entry(body="Refunds within {{ refund_window }}.")
+        services.entry_save_draft(
+            entry=entry,
+            manual=entry.manual,
+            user=bob,
+            data={"body": "Refunds within {{ refund_window }}, by post too.", "effective_date": date(2026, 3, 1)},
+        )
+        publish(entry, author=bob, approver=alice, summary="Postal returns from March")
+        entry.refresh_from_db()
+        waiting = entry.scheduled_version
+        clock.move_to(datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
+        change(refund_window, author=alice, approver=mallory, value="45 days")
+        entry.refresh_from_db()
+        # Readers get the new value now, and the version waiting for March carries it as well, on the same day.
+        assert (entry.live_version.number, entry.scheduled_version.number) == (3, 4)
+        assert "Refunds within 45 days." in entry.live_version.body_html
+        assert "Refunds within 45 days, by post too." in entry.scheduled_version.body_html
+        assert entry.scheduled_version.takes_effect_at == waiting.takes_effect_at
+        waiting.refresh_from_db()
+        assert waiting.takes_effect_at is None
+        clock.move_to(datetime(2026, 3, 1, 8, 0, tzinfo=UTC))
+        versions_take_effect()
+    entry.refresh_from_db()
+    assert entry.live_version.number == 4 and "45 days, by post too" in entry.live_version.body_html
+
+
 # The past keeps its values ------------------------------------------------------------------------------------
 
 
@@ -596,3 +630,11 @@ def test_a_bad_value_name_in_manual_yml_is_reported_with_its_line(tmp_path, alic
     )
     with pytest.raises(ManualImportError, match=r"manual.yml, line 7: the value name 'Refund' must be lower-case"):
         manual_import(path=folder, publish=True, user=alice)
+
+
+def test_a_change_in_review_waits_in_the_review_queue(client, alice, mallory, refund_window):
+    propose(refund_window, author=alice, value="45 days", reason="Customers asked for longer.")
+    client.force_login(mallory)
+    page = client.get("/manuals/service/review/").content.decode()
+    assert "Refund window: <del>30 days</del> → <ins>45 days</ins>" in page
+    assert "Customers asked for longer." in page and "Nothing is waiting for review" not in page

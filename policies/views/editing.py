@@ -41,7 +41,7 @@ from ..permissions import (
 )
 from ..rendering.markdown import render_markdown, resolve_entry_links
 from ..scheduling import is_scheduled
-from ..values import manual_values
+from ..values import manual_values, values_in_review
 
 
 def _editor_entry(request: HttpRequest, manual: str, entry: str) -> Entry:
@@ -452,7 +452,11 @@ def entry_diff(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
 def review_queue(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_edit(request.user), "Only editors and managers can open the review queue.")
     manual_obj = selectors.manual_get(manual)
-    return render(request, "policies/review_queue.html", {"manual": manual_obj, **selectors.review_queue(manual_obj)})
+    return render(
+        request,
+        "policies/review_queue.html",
+        {"manual": manual_obj, **selectors.review_queue(manual_obj), "values_in_review": values_in_review(manual_obj)},
+    )
 
 
 @login_required
