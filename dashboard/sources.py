@@ -16,6 +16,7 @@ counted and offers to count them again (``fresh``).
 from __future__ import annotations
 
 from collections import Counter
+from html import unescape
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -24,6 +25,7 @@ from django.core.cache import cache
 from django.db.models import Count, Func, IntegerField, Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Source
 from people.models import Team
@@ -68,7 +70,7 @@ class LiveEntry:
     kind: str
     title: str
     summary: str
-    body: str
+    body: str  # the live version's rendered HTML
     channels: list[str]
     targets: list[dict]  # a service standard's measurable targets
 
@@ -78,7 +80,8 @@ class LiveEntry:
 
     @property
     def text(self) -> str:
-        return f"{self.title}\n{self.summary}\n{self.body}"
+        """What readers read: the rendered text, so shared values count as the words they stand for."""
+        return f"{self.title}\n{self.summary}\n{unescape(strip_tags(self.body))}"
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ class Sources:
             .filter(manual=self.manual)
             .order_by("section__order", "section_id", "order", "id")
             .values_list("id", "slug", "owner", "owner_user_id", "owner_team_id", "next_review_on",
-                         "live_version__kind", "live_version__title", "live_version__summary", "live_version__body",
+                         "live_version__kind", "live_version__title", "live_version__summary", "live_version__body_html",
                          "live_version__channels", "live_version__targets")
         )  # fmt: skip
         return [LiveEntry(*row[:-2], channels=list(row[-2] or []), targets=list(row[-1] or [])) for row in rows]

@@ -335,3 +335,17 @@ def test_opening_the_dashboard_refreshes_the_header_score(sound_manual, alice, c
     client.force_login(alice)
     assert client.get("/manuals/service/dashboard/").status_code == 200
     assert health_summary(sound_manual).findings == 1
+
+
+def test_a_time_limit_given_by_a_shared_value_counts(manual, make_entry, alice):
+    from policies.services.values import value_create
+
+    value_create(manual=manual, user=alice, name="refund_window", label="Refund window", value="45 days")
+    make_entry("refund-policy", body="Refunds within **{{ refund_window }}** of delivery.")
+    assert checks(manual)["refund_limit"].passed
+
+
+def test_the_health_checks_fix_link_opens_the_form_on_the_right_kind(client, alice, manual):
+    client.force_login(alice)
+    page = client.get("/manuals/service/new/?kind=procedure").content.decode()
+    assert '<option value="procedure" selected>' in page

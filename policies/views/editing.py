@@ -62,7 +62,9 @@ def _error_text(exc: ValidationError) -> str:
 def entry_create(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_edit(request.user), "Only editors and managers can write entries.")
     manual_obj = selectors.manual_get(manual)
-    form = EntryForm(request.POST or None, manual=manual_obj, initial={"section": request.GET.get("section")})
+    # Links may say where the new entry goes and what kind it is (the health check's "write the refund policy").
+    initial = {"section": request.GET.get("section"), "kind": request.GET.get("kind") or "policy"}
+    form = EntryForm(request.POST or None, manual=manual_obj, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_save_draft(entry=None, manual=manual_obj, user=request.user, data=form.content())
