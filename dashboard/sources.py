@@ -16,10 +16,10 @@ counted and offers to count them again (``fresh``).
 from __future__ import annotations
 
 from collections import Counter
-from html import unescape
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from html import unescape
 
 from django.core.cache import cache
 from django.db.models import Count, Func, IntegerField, Min, Q
@@ -125,8 +125,8 @@ class Sources:
             .filter(manual=self.manual)
             .order_by("section__order", "section_id", "order", "id")
             .values_list("id", "slug", "owner", "owner_user_id", "owner_team_id", "next_review_on",
-                         "live_version__kind", "live_version__title", "live_version__summary", "live_version__body_html",
-                         "live_version__channels", "live_version__targets")
+                         "live_version__kind", "live_version__title", "live_version__summary",
+                         "live_version__body_html", "live_version__channels", "live_version__targets")
         )  # fmt: skip
         return [LiveEntry(*row[:-2], channels=list(row[-2] or []), targets=list(row[-1] or [])) for row in rows]
 
