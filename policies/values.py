@@ -199,8 +199,10 @@ def affected_entries(shared_value: SharedValue, *, new_value: str, marked: bool 
     entries = (
         Entry.objects.filter(manual=manual)
         .exclude(status=EntryStatus.RETIRED)
-        .filter(Q(body__contains="{{") | Q(live_version__body__contains="{{"))
-        .select_related("live_version")
+        .filter(
+            Q(body__contains="{{") | Q(live_version__body__contains="{{") | Q(scheduled_version__body__contains="{{")
+        )
+        .select_related("live_version", "scheduled_version")
         .order_by("title", "pk")
     )
     values = {**manual_values(manual), name: new_value}
@@ -210,7 +212,12 @@ def affected_entries(shared_value: SharedValue, *, new_value: str, marked: bool 
     out = []
     for entry in entries:
         live = entry.live_version if entry.is_live else None
-        publishes = live is not None and name in names_in(live.body)
+        scheduled = entry.scheduled_version  # approved, waiting for its effective date
+        if live is not None and name not in names_in(live.body):
+            live = None
+        if scheduled is not None and name not in names_in(scheduled.body):
+            scheduled = None
+        publishes = live is not None or scheduled is not None
         draft_uses = name in names_in(entry.body)
         if not (publishes or draft_uses):
             continue
@@ -218,7 +225,7 @@ def affected_entries(shared_value: SharedValue, *, new_value: str, marked: bool 
             from .selectors import entry_link_urls
 
             urls = entry_link_urls(manual)
-        text = live.body if publishes else entry.body
+        text = (live or scheduled).body if publishes else entry.body
         blocks = [b for b in _BLOCK_SPLIT.split(text.strip("\n")) if b.strip()]
         shown = [b for b in blocks if name in names_in(b)]
         paragraphs = [
