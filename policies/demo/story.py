@@ -204,6 +204,21 @@ class Proposal:
     note: str
 
 
+@dataclass(frozen=True)
+class ValueChange:
+    """A manager proposes a new text for a shared value and submits it; the next working day another manager
+    approves it, which publishes every entry that uses the value under one change summary."""
+
+    days_ago: int
+    name: str
+    before: str
+    after: str
+    author: str
+    approver: str
+    reason: str
+    material: bool
+
+
 PHONE_BUSY_PERIODS = """
 
 ## Busy periods
@@ -357,6 +372,11 @@ STORY = (
             "| Refund of the difference if our price drops within 14 days of purchase | Any agent |\n",
         ),),
     ),
+    ValueChange(
+        75, "card_refund_time", before="5 to 7 working days", after="3 to 5 working days", author="dana",
+        approver="manager", material=False,
+        reason="Our new card payment provider sends refunds back sooner; customers were told to wait too long.",
+    ),
     Retirement(
         70, "price-match-promise", by="dana",
         reason="We no longer match competitors' prices since the move to everyday low prices. A drop in our own "
@@ -432,6 +452,7 @@ STORY = (
     ),
 )  # fmt: skip
 REVISIONS = [step for step in STORY if isinstance(step, Revision)]
+VALUE_CHANGES = [step for step in STORY if isinstance(step, ValueChange)]
 
 
 # Loading -------------------------------------------------------------------------------------------------------
@@ -586,7 +607,12 @@ def _first_plan(plan: ManualPlan, retired: ManualPlan) -> ManualPlan:
                 raise DemoError(f"The demo story expects the {name} of '{revision.slug}' to be {after!r}.")
             changes[name] = before
         entries[revision.slug] = replace(entry, **changes)
-    return replace(plan, entries=sorted(entries.values(), key=lambda e: e.file))
+    values = {v.name: v for v in plan.values}
+    for change in reversed(VALUE_CHANGES):
+        if values[change.name].value != change.after:
+            raise DemoError(f"The demo story expects the shared value '{change.name}' to be {change.after!r}.")
+        values[change.name] = replace(values[change.name], value=change.before)
+    return replace(plan, entries=sorted(entries.values(), key=lambda e: e.file), values=list(values.values()))
 
 
 class _Story:
@@ -631,6 +657,8 @@ class _Story:
                     self._read(step)
                 case Feedback():
                     self._feedback(step)
+                case ValueChange():
+                    self._change_value(step)
         except (ValidationError, ManualImportError) as exc:
             raise DemoError(f"The demo story failed at {step}: {exc}") from exc
 
@@ -709,6 +737,20 @@ class _Story:
                     received_on=timezone.localdate(), entry=entry, customer_reference=step.reference,
                 )  # fmt: skip
         self.feedback[step.key] = item
+
+    def _change_value(self, step: ValueChange) -> None:
+        author, approver = self.users[step.author], self.users[step.approver]
+        shared = SharedValue.objects.get(manual__slug=DEMO_MANUAL_SLUG, name=step.name)
+        day = self.day(step.days_ago)
+        with self.at(day, 9, 45):
+            services.value_save_draft(
+                shared_value=shared, user=author, value=step.after, reason=step.reason, is_material=step.material
+            )
+        with self.at(day, 10, 5):
+            services.value_submit(shared_value=shared, user=author)
+        with self.at(_next_working_day(day), 11, 30):
+            shared.refresh_from_db()  # the change as the reviewer opens it
+            services.value_approve(shared_value=shared, user=approver, reviewed_lock_version=shared.lock_version)
 
     def _release(self, step: Release) -> None:
         with self.at(self.day(step.days_ago), 16, 30):
