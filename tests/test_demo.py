@@ -147,6 +147,10 @@ def test_reset_demo_deletes_every_trace_and_loads_the_demo_again(
     # the managers were not yet told of the draft in review; after the reset they are, once each.)
     counts, before = row_counts(), dict(loaded["counts"])
     notes, notes_before = counts.pop("notifications.Notification"), before.pop("notifications.Notification")
+    # The search index is filled once a load commits, which the first load here never did: after the reset it
+    # holds the demo's live entries, and nothing of the old manual.
+    for table in ("search.SearchDocument", "search.SearchTerm"):
+        counts.pop(table, None), before.pop(table, None)
     assert counts == before
     review_requests = Notification.objects.filter(kind="review_requested")
     assert sorted(review_requests.values_list("user__username", flat=True)) == ["admin", "dana", "manager"]
@@ -155,6 +159,10 @@ def test_reset_demo_deletes_every_trace_and_loads_the_demo_again(
     manual = Manual.objects.get(slug="northwind")
     assert Entry.objects.get(manual=manual, slug="video-protocol").is_live
     assert set(Entry.history.values_list("manual_id", flat=True)) == {manual.pk}
+    from search.models import SearchDocument
+
+    indexed = SearchDocument.objects.values_list("entry__manual_id", flat=True)
+    assert list(set(indexed)) == [manual.pk] and len(indexed) == Entry.objects.live().filter(manual=manual).count()
 
 
 def test_reset_demo_asks_first_and_stops_unless_told_yes(demo, settings, monkeypatch):
@@ -306,3 +314,11 @@ def test_the_demo_has_scripts_and_targets_that_changed_with_their_revisions(demo
     assert {t["metric"]: t for t in first.targets}["Public mentions answered"]["value"] == "2"
     phone = Entry.objects.get(manual=demo, slug="phone-protocol").live_version
     assert [g["channel"] for g in phone.script_groups] == ["phone"] and len(phone.scripts) == 6
+
+
+def test_the_demo_has_failed_searches_for_the_dashboard(demo):
+    from search.selectors import top_failed_searches
+
+    rows = top_failed_searches(demo, limit=10)
+    assert rows[0].query == "loyalty points" and rows[0].count == 3
+    assert {row.query for row in rows} >= {"gift card balance", "click and collect", "refund to a different card"}

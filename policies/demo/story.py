@@ -124,6 +124,16 @@ class TargetEdit:
 
 
 @dataclass(frozen=True)
+class Search:
+    """A reader searches the manual and finds nothing, or (with ``slug``) says a result did not help."""
+
+    days_ago: int
+    by: str
+    query: str
+    slug: str = ""
+
+
+@dataclass(frozen=True)
 class Launch:
     """A manager imports the first text of some sections, publishing it: how the manual was set up."""
 
@@ -360,6 +370,7 @@ STORY = (
             "**the same day**. We may have a legal duty to\n> act within 72 hours.\n",
         ),),
     ),
+    Search(80, "agent", "loyalty points"),
     Revision(
         79, "goodwill-gestures", author="omar", approver="dana", material=True,
         note="With everyday low prices we stop matching competitors. A drop in our own price stays covered, "
@@ -382,6 +393,7 @@ STORY = (
         reason="We no longer match competitors' prices since the move to everyday low prices. A drop in our own "
         "price within 14 days of purchase is refunded as a goodwill gesture.",
     ),
+    Search(64, "sam", "click and collect"),
     Revision(
         61, "response-times", author="editor", approver="dana", material=True,
         note="We have met the email target in under a day for six months running; time to promise it.",
@@ -393,6 +405,7 @@ STORY = (
         target_edits=(TargetEdit("Emails answered", {"value": "1", "unit": "working day"},
                                  {"value": "8", "unit": "working hours"}),),
     ),
+    Search(57, "agent", "price match"),
     Feedback(
         55, "held-too-long", by="dana", source="complaint", channel="phone", slug="phone-protocol",
         reference="CASE-3310",
@@ -421,11 +434,14 @@ STORY = (
             "- **After {{ refund_window }}**",
         ),),
     ),
+    Search(26, "sam", "click and collect"),
+    Search(24, "agent", "gift card balance"),
     Feedback(
         21, "delivery-charge", by="agent", source="employee",
         text="Chat customers keep asking whether we refund the delivery charge when they return an order. I "
         "could not find the answer in the manual.",
     ),
+    Search(18, "agent", "loyalty points"),
     Revision(
         16, "social-media-protocol", author="dana", approver="manager", material=False,
         note="A reminder the feedback procedure already gives, repeated where agents answer reviews.",
@@ -436,6 +452,8 @@ STORY = (
             "review.",
         ),),
     ),
+    Search(14, "sam", "warranty claim form"),
+    Search(13, "agent", "refund to a different card", slug="refund-policy"),
     Feedback(
         12, "silence-after-reply", by="manager", source="survey", channel="email", slug="response-times",
         text="Survey comment: \"A quick first answer, then three days of silence while you checked with the "
@@ -446,6 +464,8 @@ STORY = (
         text="The closing message in the chat protocol is longer than the chat tool allows for a macro. Could "
         "there be a shorter version?",
     ),
+    Search(8, "sam", "loyalty points"),
+    Search(7, "agent", "gift card balance"),
     Proposal(
         6, "phone-protocol", author="editor", addition=PHONE_BUSY_PERIODS,
         note="Adds call backs when more than ten callers are waiting, so nobody holds for long in busy periods.",
@@ -659,6 +679,8 @@ class _Story:
                     self._feedback(step)
                 case ValueChange():
                     self._change_value(step)
+                case Search():
+                    self._search(step)
         except (ValidationError, ManualImportError) as exc:
             raise DemoError(f"The demo story failed at {step}: {exc}") from exc
 
@@ -723,6 +745,17 @@ class _Story:
             if step.answers:
                 items = [self.feedback[key] for key in step.answers]
                 feedback_close_with_version(items=items, version=version, user=approver)
+
+    def _search(self, step: Search) -> None:
+        from search.models import SearchOutcome
+        from search.services import search_log_record
+
+        entry = self.entry(step.slug) if step.slug else None
+        outcome = SearchOutcome.NOT_HELPFUL if entry else SearchOutcome.NO_RESULTS
+        with self.at(self.day(step.days_ago), 14, 59 - step.days_ago % 60):
+            search_log_record(
+                manual=demo_manual(), user=self.users[step.by], query=step.query, outcome=outcome, entry=entry
+            )
 
     def _feedback(self, step: Feedback) -> None:
         user = self.users[step.by]
