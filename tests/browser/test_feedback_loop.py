@@ -1,5 +1,6 @@
 """Feedback that leads to a revision, as people do it: an agent's suggestion and a customer's complaint reach the
-board, are tied to the entry, a revision answers them, and the people who raised them are told."""
+board, are tied to the entry, a revision answers them, the people who raised them are told, and the dashboard
+counts it."""
 
 import re
 
@@ -70,3 +71,12 @@ def test_a_complaint_and_a_suggestion_are_answered_by_a_revision(live_server, si
     expect(manager.get_by_text("Feedback answered by version 2").first).to_be_visible()
     refund.refresh_from_db()
     assert refund.live_version.number == 2
+
+    # The dashboard counts both as answered by a revision, within the week they were raised.
+    manager.goto(f"{base}/dashboard/")
+    chart = manager.locator("#feedback-to-revision-chart")
+    expect(chart).to_contain_text("(the median of 2 items)")
+    chart.get_by_text("Show as table").click()
+    expect(chart.get_by_role("row", name="Under a week 2")).to_be_visible()
+    feedback = manager.locator("#feedback-chart")
+    expect(feedback).to_contain_text("Refund policy")
