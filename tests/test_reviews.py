@@ -151,6 +151,7 @@ def test_an_agent_sees_and_reviews_only_the_entries_they_own(clock, make_entry, 
     assert [e.slug for g in response.context["groups"] for e in g.entries] == ["carols", "phones"]
     page = response.content.decode()
     assert "Suggest a change" in page and "/edit/" not in page
+    assert 'href="/manuals/service/new/"' not in page  # the workspace offers an agent only what they may open
     suggest = client.get("/manuals/service/carols/?suggest=1").content.decode()
     assert 'id="feedback" open' in suggest
     assert client.post(URL, {"entry": mine.pk, "note": "Still right."}).status_code == 302
