@@ -13,6 +13,9 @@ from django.urls import reverse
 from feedback import services as feedback_services
 from people.models import Team
 from policies import services
+from policies.services.values import value_create
+from search.models import SearchOutcome
+from search.services import search_log_record
 
 from ..conftest import revise
 
@@ -48,6 +51,7 @@ READING = [
     ("search", "carol", "policies:search:results", M, "?q=refund"),
     ("print", "carol", "policies:manual_print", M, ""),
     ("channel", "carol", "policies:channel_detail", {**M, "channel": "phone"}, ""),
+    ("channels", "carol", "policies:channel_list", M, ""),
     ("editions", "carol", "policies:edition_list", M, ""),
     ("my home", "carol", "my_home", {}, ""),
 ]
@@ -63,6 +67,12 @@ OTHER = [
     ("team", "alice", "people:team_edit", {"slug": "phone-support"}, ""),
     ("feedback", "alice", "policies:feedback:board", M, ""),
     ("dashboard", "alice", "policies:dashboard:index", M, ""),
+    ("failed searches", "alice", "policies:search:misses", M, ""),
+    ("shared values", "alice", "policies:value_list", M, ""),
+    ("a shared value", "alice", "policies:value_detail", {**M, "name": "refund_window"}, ""),
+    ("changing a value", "alice", "policies:value_change", {**M, "name": "refund_window"}, ""),
+    ("scripts", "bob", "policies:entry_scripts", ENTRY, ""),
+    ("targets", "bob", "policies:entry_targets", ENTRY, ""),
 ]
 
 
@@ -77,6 +87,8 @@ def rich_manual(manual, section, make_entry, alice, bob, carol, mallory):
     review = make_entry("exchanges", published=False, body="Exchanges within **60 days**.")
     services.entry_submit(entry=review, user=bob)
     feedback_services.feedback_send(manual=manual, entry=refunds, user=carol, text="Say who pays for the return.")
+    value_create(manual=manual, user=alice, name="refund_window", label="Refund window", value="30 days")
+    search_log_record(manual=manual, user=carol, query="loyalty points", outcome=SearchOutcome.NO_RESULTS)
     team = Team.objects.create(name="Phone support", slug="phone-support")
     carol.profile.teams.add(team)
     return manual
