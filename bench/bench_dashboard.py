@@ -10,14 +10,17 @@ serves, and feedback items spread over the last 400 days (a fifth about no entry
 a revision). Then it measures, through django.test.Client signed in as a manager, at a small size and at the
 full size:
 
-- the dashboard (``/manuals/<m>/dashboard/``) as managers see it most of the time, with the acknowledgement
-  figures kept from a minute before: SQL queries and median time;
-- the dashboard with nothing cached (the acknowledgement report run again): SQL queries and median time;
+- the dashboard (``/manuals/<m>/dashboard/``) as managers see it, with the acknowledgement figures kept (they
+  are counted again by the background worker once they are ten minutes old or the manual changed, never in
+  the page): SQL queries and median time;
+- the dashboard with nothing cached, as at the very first view of a manual or after "Count again" (the
+  acknowledgement report run in the request): SQL queries and median time;
 - the reviews page (``/manuals/<m>/reviews/``), the header's score cached: SQL queries and median time;
 - the health score in the header when it is not cached (the checks alone): SQL queries and median time.
 
 Targets: the same number of queries at both sizes for each, and each page under 300 ms at the full size (the
-dashboard with nothing cached is reported, without a target: it costs what the acknowledgement report costs).
+dashboard with nothing cached is reported, without a target: it costs what the acknowledgement report costs, and
+happens once per manual).
 """
 
 from __future__ import annotations

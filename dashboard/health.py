@@ -5,7 +5,8 @@ explanation of what was found and why it matters, and a link to where it is put 
 by severity (``HOW_SCORED`` says how, and the dashboard shows it). The checks read the same rows as the
 dashboard, so running them costs no more than the queries already made there; on their own (for the header's
 score) they cost two queries, the live entries and the feedback counts, and the acknowledgement report's four
-when its figures are not kept from the last ten minutes (``sources.ACK_FIGURES_SECONDS``).
+only when no figures are kept for the manual yet (``sources.Sources.acks``: older ones are shown while the
+worker counts them again).
 
 The score in the header is cached (``health_summary``) for a few minutes under the manual's content stamp and
 today's date: publishing, retiring or changing the manual's settings give a new stamp, a new day re-judges what

@@ -6,11 +6,13 @@ status, the live entries with their text, the feedback counts, the feedback per 
 answered by a version, the failed searches, and the acknowledgement report's four when its figures are not
 kept).
 
-The acknowledgement figures are the acknowledgement report's own (``policies.ack_reports``), kept for
-``ACK_FIGURES_SECONDS`` under the manual's content stamp and the day. The report reads every acknowledgement of
-the manual, so its cost grows with them (about half a second at 2,000 people and 500 entries, 340,000
-acknowledgements, on PostgreSQL) where the rest of the dashboard stays small; the dashboard says when they were
-counted and offers to count them again (``fresh``).
+The acknowledgement figures are the acknowledgement report's own (``policies.ack_reports``). The report reads
+every acknowledgement of the manual, so its cost grows with them (about half a second at 2,000 people and 500
+entries, 340,000 acknowledgements, on PostgreSQL) where the rest of the dashboard stays small. So the figures
+are kept per manual and shown as kept; once they are ``ACK_FIGURES_SECONDS`` old, or the manual changed or the
+day turned since, the background worker counts them again (``tasks.recount_ack_figures``). Only the very first
+view of a manual, or "Count again" (``fresh``), counts them in the request; the dashboard says when they were
+counted.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from functools import cached_property
 from html import unescape
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Func, IntegerField, Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
@@ -102,6 +105,36 @@ class FeedbackCounts:
     oldest_complaint: date | None
 
 
+ACK_RECOUNT_AFTER = timedelta(seconds=ACK_FIGURES_SECONDS)
+ACK_FIGURES_KEPT_SECONDS = 7 * 24 * 3600  # shown, however old, until the worker has counted them again
+
+
+def ack_figures_key(manual: Manual) -> str:
+    return f"dashboard:acks:{manual.pk}"
+
+
+def ack_figures_stamp(manual: Manual) -> str:
+    """What the kept figures were counted for: the manual's content as of then, and the day (due dates pass)."""
+    return f"{manual.content_changed_at.timestamp()}:{timezone.localdate().isoformat()}"
+
+
+def ack_figures_count(manual: Manual) -> AckFigures:
+    """Count the acknowledgement figures now (the report's four queries) and keep them."""
+    report = ack_report(manual)
+    figures = AckFigures(teams=report.teams, entries=report.entries, totals=report.totals,
+                         team_choices=report.team_choices, counted_at=timezone.now())  # fmt: skip
+    cache.set(ack_figures_key(manual), (figures, ack_figures_stamp(manual)), ACK_FIGURES_KEPT_SECONDS)
+    return figures
+
+
+def ack_figures_recount_soon(manual: Manual) -> None:
+    """Ask the worker to count the figures again, once however many pages ask meanwhile."""
+    from .tasks import recount_ack_figures
+
+    if cache.add(f"{ack_figures_key(manual)}:queued", True, ACK_FIGURES_SECONDS):
+        transaction.on_commit(lambda: recount_ack_figures.enqueue(manual.pk), robust=True)
+
+
 class Sources:
     """The rows the dashboard and the health check read, each fetched on first use (one query each, the
     acknowledgement report four)."""
@@ -132,13 +165,15 @@ class Sources:
 
     @cached_property
     def acks(self) -> AckFigures:
-        key = f"dashboard:acks:{self.manual.pk}:{self.manual.content_changed_at.timestamp()}:{self.today.isoformat()}"
-        figures = None if self.fresh else cache.get(key)
-        if figures is None:
-            report = ack_report(self.manual)
-            figures = AckFigures(teams=report.teams, entries=report.entries, totals=report.totals,
-                                 team_choices=report.team_choices, counted_at=timezone.now())  # fmt: skip
-            cache.set(key, figures, ACK_FIGURES_SECONDS)
+        """The figures kept for the manual. Counted here only the first time (or when asked to count again);
+        when they are older than ``ACK_FIGURES_SECONDS``, or the manual changed or the day turned since, they are
+        shown as they are and counted again by the background worker, so no page waits for the count."""
+        kept = None if self.fresh else cache.get(ack_figures_key(self.manual))
+        if kept is None:
+            return ack_figures_count(self.manual)
+        figures, stamp = kept
+        if stamp != ack_figures_stamp(self.manual) or timezone.now() - figures.counted_at > ACK_RECOUNT_AFTER:
+            ack_figures_recount_soon(self.manual)
         return figures
 
     @cached_property
