@@ -155,7 +155,7 @@ def acknowledgements_chart(src: Sources) -> Chart:
         head=["Team", "People", "Asked", "Done", "Overdue", "Done %"], rows=rows,
         empty="Nothing is asked of anyone yet.",
         link=("Open the acknowledgement report", _url("policies:ack_report", src.manual, "view=teams")),
-        note=f"Counted at {date_format(timezone.localtime(src.acks.counted_at), 'H:i')}.",
+        note=f"Counted at {_counted_at(src.acks.counted_at)}.",
         refresh=_url("dashboard:index", src.manual, "fresh=1") + "#acknowledgements-chart",
     )  # fmt: skip
 
@@ -251,6 +251,12 @@ def _misses_link(manual: Manual) -> tuple[str, str] | None:
         return ("Open the failed searches", _url("policies:search:misses", manual))
     except NoReverseMatch:
         return None
+
+
+def _counted_at(when) -> str:
+    """"14:05" today, "24 Nov, 14:05" before: kept figures may be older than today."""
+    local = timezone.localtime(when)
+    return date_format(local, "H:i" if local.date() == timezone.localdate() else "j M, H:i")
 
 
 def turnaround_chart(src: Sources) -> Chart:
