@@ -90,6 +90,12 @@ def _tags(values) -> str:
 def document_fields(entry, version) -> dict:
     """What the index holds of a live entry: its live version's text, and where the entry sits now."""
     title, summary, body = clean_line(version.title), clean_line(version.summary), plain_text(version.body_html)
+    # A protocol's scripts and a standard's targets are read and searched as part of the text.
+    parts = [f"{s['situation']}: {s['text']}" for s in getattr(version, "scripts", None) or []]
+    parts += [f"{t['metric']} {t['comparison'].replace('_', ' ')} {t['value']} {t['unit']} {t.get('period', '')}"
+              for t in getattr(version, "targets", None) or []]  # fmt: skip
+    if parts:
+        body = " ".join([body, *(" ".join(part.split()) for part in parts)]).strip()
     return {
         "manual_id": entry.manual_id,
         "version_id": version.pk,
@@ -120,6 +126,11 @@ def _vector():
     )
 
 
+def _has_parts(models: Models) -> bool:
+    """Whether the versions have scripts and targets (not in the migrations written before they existed)."""
+    return any(f.name == "scripts" for f in models.Entry._meta.get_field("live_version").related_model._meta.fields)
+
+
 def _live_entries(models: Models, **filters):
     return (
         models.Entry.objects.filter(live_version__isnull=False, retired_at__isnull=True, **filters)
@@ -127,6 +138,7 @@ def _live_entries(models: Models, **filters):
         .only(
             "id", "manual_id", "section_id", "live_version__id", "live_version__title", "live_version__summary",
             "live_version__body_html", "live_version__kind", "live_version__channels", "live_version__audience",
+            *(("live_version__scripts", "live_version__targets") if _has_parts(models) else ()),
         )
     )  # fmt: skip
 

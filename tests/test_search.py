@@ -292,3 +292,17 @@ def test_the_search_page_answers_in_a_fixed_number_of_queries(client, carol, man
 
 def test_search_needs_sign_in(client, manual):
     assert client.get("/manuals/service/search/?q=refund").status_code == 302
+
+
+def test_scripts_and_targets_are_searched_as_part_of_the_entry(manual, live, bob, alice, committed):
+    protocol = live("chat-protocol", kind="protocol", body="How we chat.")
+    script = {"channel": "chat", "situation": "Macro: closing", "text": "Enjoy your kayak trip, and paddle safely."}
+    with committed():
+        revise(protocol, author=bob, approver=alice, scripts=[script])
+    standard = live("response-times", kind="standard", body="How fast.")
+    target = {"metric": "Voicemail returned", "channel": "phone", "comparison": "within", "value": "2",
+              "unit": "hours", "period": ""}  # fmt: skip
+    with committed():
+        revise(standard, author=bob, approver=alice, targets=[target])
+    assert slugs(manual, "kayak")[0] == "chat-protocol"
+    assert slugs(manual, "voicemail")[0] == "response-times"
