@@ -17,18 +17,14 @@ Targets: the same number of queries at both sizes for each, and each view of the
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import time
-import warnings
 from datetime import timedelta
-from pathlib import Path
 
-from results import print_results
+from results import print_results, run_on_postgres
 
-ROOT = Path(__file__).resolve().parent.parent
 TEAMS = [
     ("Phone support", "phone-support"), ("Chat support", "chat-support"), ("Email support", "email-support"),
     ("Store staff", "store-staff"), ("Social media", "social-media"), ("Returns desk", "returns-desk"),
@@ -36,27 +32,6 @@ TEAMS = [
 ]  # fmt: skip
 FIRST = "Ada Ben Cleo Dev Eli Fay Gus Hana Ivo Jun Kai Lea Max Nia Oto Pia Raf Sol Tea Uma Vic Wen Yan Zoe".split()
 LAST = "Abara Brandt Costa Dahl Eze Fischer Gallo Haas Ito Jensen Kovac Lund Moreau Novak Okafor Park".split()
-
-
-def setup_django() -> str | None:
-    """Set Django up against a throwaway database beside the one DATABASE_URL names; its original name, or None
-    when DATABASE_URL is not a PostgreSQL database."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policymanual.settings")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    import django
-
-    warnings.filterwarnings("ignore", message="Limit for query logging exceeded")
-    django.setup()
-    from django.db import connection
-
-    original = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{original}_bench_acks_{os.getpid()}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return original
 
 
 class Builder:
@@ -214,17 +189,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
     args = parser.parse_args()
 
-    original = setup_django()
-    if original is None:
-        print("DATABASE_URL must name a PostgreSQL database (postgres://user@host:port/name); the benchmark makes "
-              "a throwaway database beside it.", file=sys.stderr)  # fmt: skip
-        return 2
-    from django.db import connection
-
-    try:
-        return run(args)
-    finally:
-        connection.creation.destroy_test_db(original, verbosity=0)
+    return run_on_postgres("bench_acks", lambda: run(args))
 
 
 def run(args) -> int:

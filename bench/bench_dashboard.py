@@ -26,42 +26,17 @@ happens once per manual).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
-import warnings
 from datetime import timedelta
-from pathlib import Path
 
 from bench_acknowledgements import Builder, measure
-from results import print_results
+from results import print_results, run_on_postgres
 
-ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("policy", "procedure", "protocol", "standard")
 CHANNELS = ["in-person", "phone", "email", "chat", "social"]
 SOURCES = ("customer", "employee", "survey", "complaint")
-
-
-def setup_django() -> str | None:
-    """Set Django up against a throwaway database beside the one DATABASE_URL names; its original name, or None
-    when DATABASE_URL is not a PostgreSQL database."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return None
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policymanual.settings")
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    import django
-
-    warnings.filterwarnings("ignore", message="Limit for query logging exceeded")
-    django.setup()
-    from django.db import connection
-
-    original = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{original}_bench_dash_{os.getpid()}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return original
 
 
 class DashboardBuilder(Builder):
@@ -170,17 +145,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
     args = parser.parse_args()
 
-    original = setup_django()
-    if original is None:
-        print("DATABASE_URL must name a PostgreSQL database (postgres://user@host:port/name); the benchmark makes "
-              "a throwaway database beside it.", file=sys.stderr)  # fmt: skip
-        return 2
-    from django.db import connection
-
-    try:
-        return run(args)
-    finally:
-        connection.creation.destroy_test_db(original, verbosity=0)
+    return run_on_postgres("bench_dash", lambda: run(args))
 
 
 def run(args) -> int:
