@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from people.models import Team
 from policies import services
@@ -11,6 +12,7 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"  # stored PDFs of one test never serve another
     settings.SCHEDULED_VERSIONS_CHECK_SECONDS = 0  # query counts stay fixed; tests of effective dates turn it on
+    cache.clear()  # nothing kept by one test (the dashboard's figures, the header's score) is seen by another
 
 
 def _user(username: str, group: str | None, **extra) -> User:
