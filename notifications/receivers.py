@@ -7,9 +7,6 @@ and never turns a publication that is already stored into an error page.
 
 from __future__ import annotations
 
-import functools
-import logging
-
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 from django.urls import reverse
@@ -20,18 +17,7 @@ from . import selectors, services
 from .models import NotificationKind
 from .tasks import deliver_notifications
 
-logger = logging.getLogger(__name__)
-
-
-def _quietly(handler):
-    @functools.wraps(handler)
-    def wrapper(*args, **kwargs):
-        try:
-            handler(*args, **kwargs)
-        except Exception:
-            logger.exception("Notifying about %s failed", handler.__name__)
-
-    return wrapper
+_quietly = events.quietly("Notifying")
 
 
 def _create_and_deliver(rows: list[dict]) -> int:

@@ -16,6 +16,8 @@ Receivers get ``sender`` (the model class) and keyword arguments named after wha
     edition_released: edition, user
 """
 
+import functools
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -49,3 +51,22 @@ def muted():
         yield
     finally:
         _muted.reset(token)
+
+
+def quietly(doing: str):
+    """For a receiver: log its failure ("<doing> failed (<receiver>)", with the traceback, on its module's logger)
+    instead of raising, so one reaction going wrong never undoes or hides the change it reacts to."""
+
+    def decorate(handler):
+        log = logging.getLogger(handler.__module__)
+
+        @functools.wraps(handler)
+        def wrapper(*args, **kwargs):
+            try:
+                handler(*args, **kwargs)
+            except Exception:
+                log.exception("%s failed (%s)", doing, handler.__name__)
+
+        return wrapper
+
+    return decorate

@@ -14,8 +14,6 @@ A failure here is logged and never turns a publication that is already stored in
 
 from __future__ import annotations
 
-import functools
-import logging
 import threading
 
 from django.db import transaction
@@ -27,19 +25,10 @@ from policies.models import Entry
 
 from .indexing import index_entries
 
-logger = logging.getLogger(__name__)
 _queued = threading.local()
 
 
-def _quietly(handler):
-    @functools.wraps(handler)
-    def wrapper(*args, **kwargs):
-        try:
-            handler(*args, **kwargs)
-        except Exception:
-            logger.exception("Updating the search index failed (%s)", handler.__name__)
-
-    return wrapper
+_quietly = events.quietly("Updating the search index")
 
 
 @receiver(events.entry_published, dispatch_uid="search.entry_published")

@@ -448,3 +448,19 @@ def test_the_home_page_partial_lists_the_latest_notifications(carol):
     html = render_to_string("notifications/_list.html", {"notifications": latest})
     assert "Note 11" in html and "Note 1<" not in html and reverse("notifications:list") in html
     assert "No notifications yet" in render_to_string("notifications/_list.html", {"notifications": []})
+
+
+def test_a_failing_reaction_is_logged_and_the_publication_stands(make_entry, alice, caplog, monkeypatch):
+    from notifications import receivers
+
+    entry = make_entry()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("mail server on fire")
+
+    monkeypatch.setattr(receivers.services, "notifications_create", broken)
+    with caplog.at_level("ERROR"):
+        events.entry_published.send(sender=Entry, entry=entry, version=entry.live_version, user=alice)
+    assert "Notifying failed (entry_published)" in caplog.text and "mail server on fire" in caplog.text
+    entry.refresh_from_db()
+    assert entry.live_version is not None
