@@ -134,3 +134,14 @@ def make_entry(manual, section, bob, alice):
         return entry
 
     return make
+
+
+@pytest.fixture
+def live(make_entry, django_capture_on_commit_callbacks):
+    """``make_entry``, with what follows a committed publication done (the search index brought up to date)."""
+
+    def make(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return make_entry(*args, **kwargs)
+
+    return make

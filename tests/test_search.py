@@ -26,17 +26,6 @@ Write a handover note when you escalate, so the customer never tells the story t
 
 
 @pytest.fixture
-def live(make_entry, django_capture_on_commit_callbacks):
-    """``make_entry``, with the index brought up to date as it is once a publication commits."""
-
-    def make(*args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return make_entry(*args, **kwargs)
-
-    return make
-
-
-@pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """A block after which what was written is indexed, as after the commit in the app."""
     return lambda: django_capture_on_commit_callbacks(execute=True)

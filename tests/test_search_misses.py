@@ -13,15 +13,6 @@ from search.selectors import top_failed_searches
 
 
 @pytest.fixture
-def live(make_entry, django_capture_on_commit_callbacks):
-    def make(*args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return make_entry(*args, **kwargs)
-
-    return make
-
-
-@pytest.fixture
 def refund_policy(live):
     return live("refund-policy", title="Refund policy", body="Refunds within 30 days.")
 
