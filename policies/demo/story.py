@@ -101,8 +101,9 @@ DEMO_TEAMS = {"agent": ("phone-support", "chat-support"), "sam": ("store-staff",
 
 
 # The story -----------------------------------------------------------------------------------------------------
-# Days are counted back from the day of loading. Steps are at least a working week apart, so moving a weekend
-# day back to its Friday never puts one step before the one listed above it.
+# ``days_ago`` says roughly when a step happened, in calendar days before the day of loading. The schedule turns
+# it into working days (Monday to Friday) before that day and gives every step working days of its own, in the
+# order listed, so the story keeps its order whatever the day, month or time zone it is loaded in.
 
 
 @dataclass(frozen=True)
@@ -513,7 +514,7 @@ def demo_load(*, today: date | None = None) -> DemoLoad:
         raise DemoError(f"The manual '{DEMO_MANUAL_SLUG}' exists already; reset_demo deletes it first.")
 
     story = _Story(plan, retired, today=today)
-    with story.at(story.day(364), 9, 0):
+    with story.at(story.working_day(FIRST_DAY_BACK), 9, 0):
         users, created = _demo_users()
     story.users = users
     for username in (demo.username for demo in DEMO_USERS):
@@ -528,7 +529,7 @@ def demo_load(*, today: date | None = None) -> DemoLoad:
     queue_reminders()  # acknowledgements overdue or due soon, and the managers' weekly summary
 
     manual = demo_manual()
-    launches = [story.day(step.days_ago) for step in STORY if isinstance(step, Launch)]
+    launches = [story.day(step) for step in STORY if isinstance(step, Launch)]
     return DemoLoad(
         manual=manual,
         users_created=created,
@@ -586,6 +587,45 @@ def _next_working_day(day: date) -> date:
     return day
 
 
+def working_days_back(today: date, count: int) -> date:
+    """The working day ``count`` working days before ``today`` (1 is the last working day before it)."""
+    day = today
+    for _ in range(count):
+        day -= timedelta(days=1)
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+    return day
+
+
+def _working_days_taken(step) -> int:
+    """How many working days a step spans: a review is approved the next working day (after one more round if
+    the reviewer sends it back), a proposal is submitted the next working day."""
+    if isinstance(step, Revision):
+        return 3 if step.sent_back else 2
+    if isinstance(step, ValueChange | Proposal):
+        return 2
+    return 1
+
+
+def story_schedule(steps=None) -> list[int]:
+    """Each step's first day, in working days before the day of loading: near its ``days_ago`` (five working
+    days a week), and after the last day the step above it takes. It does not depend on the day of loading, so
+    a story that fits once fits on every day."""
+    starts, free = [], None  # ``free``: the latest working day the next step may start on
+    for step in STORY if steps is None else steps:
+        start = max(1, round(step.days_ago * 5 / 7))
+        if free is not None:
+            start = min(start, free)
+        starts.append(start)
+        free = start - _working_days_taken(step)
+    if free is not None and free < 0:
+        raise DemoError("The demo story has more steps near its end than working days before the day of loading.")
+    return starts
+
+
+FIRST_DAY_BACK = 262  # the demo's people join a little before the first launch
+
+
 def _swap(text: str, old: str, new: str, *, slug: str) -> str:
     """Replace the one occurrence of ``old``; the story and the folder disagree if there is not exactly one."""
     count = text.count(old)
@@ -641,13 +681,18 @@ class _Story:
     def __init__(self, plan: ManualPlan, retired: ManualPlan, *, today: date):
         self.first = _first_plan(plan, retired)
         self.today = today
+        self.starts = {id(step): start for step, start in zip(STORY, story_schedule(), strict=True)}
         self.now = timezone.now()
         self.last: datetime | None = None
         self.users: dict = {}
         self.feedback: dict[str, FeedbackItem] = {}
 
-    def day(self, days_ago: int) -> date:
-        return _weekday(self.today - timedelta(days=days_ago))
+    def working_day(self, count: int) -> date:
+        return working_days_back(self.today, count)
+
+    def day(self, step) -> date:
+        """The working day the step starts on."""
+        return self.working_day(self.starts[id(step)])
 
     def at(self, day: date, hour: int, minute: int):
         """Travel to ``day`` at ``hour``:``minute``, local time, with the clock standing still."""
@@ -690,14 +735,14 @@ class _Story:
             sections=[s for s in self.first.sections if s.slug in step.sections],
             entries=[e for e in self.first.entries if e.section in step.sections],
         )
-        with self.at(self.day(step.days_ago), 10, 0):
+        with self.at(self.day(step), 10, 0):
             manual_import_plan(plan=plan, publish=True, user=self.users["manager"], source=LAUNCH_SOURCE)
 
     def _read(self, step: Reading) -> None:
         entries = list(
             Entry.objects.live().filter(manual__slug=DEMO_MANUAL_SLUG).select_related("ack_version", "manual")
         )
-        with self.at(self.day(step.days_ago), 11, 0):
+        with self.at(self.day(step), 11, 0):
             for username in step.usernames:
                 user = self.users[username]
                 teams = Team.objects.filter(slug__in=DEMO_TEAMS.get(username, ()))
@@ -721,7 +766,7 @@ class _Story:
 
     def _revise(self, step: Revision) -> None:
         author, approver = self.users[step.author], self.users[step.approver]
-        day = self.day(step.days_ago)
+        day = self.day(step)
         first_round = step.edits[:-1] if step.sent_back else step.edits
         with self.at(day, 9, 20 + step.days_ago % 30):
             entry = self._edit(step.slug, author, first_round, step.fields, step.target_edits)
@@ -752,7 +797,7 @@ class _Story:
 
         entry = self.entry(step.slug) if step.slug else None
         outcome = SearchOutcome.NOT_HELPFUL if entry else SearchOutcome.NO_RESULTS
-        with self.at(self.day(step.days_ago), 14, 59 - step.days_ago % 60):
+        with self.at(self.day(step), 14, 59 - step.days_ago % 60):
             search_log_record(
                 manual=demo_manual(), user=self.users[step.by], query=step.query, outcome=outcome, entry=entry
             )
@@ -761,7 +806,7 @@ class _Story:
         user = self.users[step.by]
         manual = demo_manual()
         entry = self.entry(step.slug) if step.slug else None
-        with self.at(self.day(step.days_ago), 13, 5):
+        with self.at(self.day(step), 13, 5):
             if step.source == "employee":
                 item = feedback_send(manual=manual, entry=entry, user=user, text=step.text)
             else:
@@ -774,7 +819,7 @@ class _Story:
     def _change_value(self, step: ValueChange) -> None:
         author, approver = self.users[step.author], self.users[step.approver]
         shared = SharedValue.objects.get(manual__slug=DEMO_MANUAL_SLUG, name=step.name)
-        day = self.day(step.days_ago)
+        day = self.day(step)
         with self.at(day, 9, 45):
             services.value_save_draft(
                 shared_value=shared, user=author, value=step.after, reason=step.reason, is_material=step.material
@@ -786,7 +831,7 @@ class _Story:
             services.value_approve(shared_value=shared, user=approver, reviewed_lock_version=shared.lock_version)
 
     def _release(self, step: Release) -> None:
-        with self.at(self.day(step.days_ago), 16, 30):
+        with self.at(self.day(step), 16, 30):
             manual = demo_manual()
             notes = f"{step.introduction}\n\n{services.edition_draft_notes(manual)}"
             services.edition_release(
@@ -795,12 +840,12 @@ class _Story:
             )  # fmt: skip
 
     def _retire(self, step: Retirement) -> None:
-        with self.at(self.day(step.days_ago), 12, 15):
+        with self.at(self.day(step), 12, 15):
             services.entry_retire(entry=self.entry(step.slug), user=self.users[step.by], reason=step.reason)
 
     def _propose(self, step: Proposal) -> None:
         author = self.users[step.author]
-        day = self.day(step.days_ago)
+        day = self.day(step)
         with self.at(day, 10, 40):
             entry = self.entry(step.slug)
             entry = services.entry_save_draft(
