@@ -1,10 +1,27 @@
+"""Shared fixtures. ``TEST_NOW`` (an ISO date and time) runs the whole suite as if the clock said so, ticking
+from there: CI runs it once more on a Saturday at a month's end, so no test may depend on the day it runs."""
+
+import os
+from datetime import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
 from people.models import Team
 from policies import services
 from policies.models import Entry
+
+
+def pytest_configure(config):
+    when = os.environ.get("TEST_NOW", "").strip()
+    if when:
+        try:
+            moment = datetime.fromisoformat(when)
+        except ValueError:
+            raise pytest.UsageError(f"TEST_NOW must be an ISO date and time, such as 2026-10-31T14:00Z, not {when!r}")
+        time_machine.travel(moment, tick=True).start()
 
 
 @pytest.fixture(autouse=True)
