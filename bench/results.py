@@ -36,7 +36,6 @@ def setup_django_postgres(name: str) -> str | None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policymanual.settings")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     # The once-a-minute check for versions taking effect would add a query to whichever request comes first.
-    os.environ.setdefault("SCHEDULED_VERSIONS_CHECK_SECONDS", "0")
     import django
 
     warnings.filterwarnings("ignore", message="Limit for query logging exceeded")

@@ -7,4 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from . import checks, receivers  # noqa: F401  (reactions to the manual's events; deployment checks)
+        from . import (  # noqa: F401  (reactions to the manual's events; deployment checks)
+            checks,
+            periodic,  # noqa: F401
+            receivers,
+        )

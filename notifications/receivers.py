@@ -37,21 +37,25 @@ def _active(user) -> bool:
 
 @receiver(events.entry_published, dispatch_uid="notifications.entry_published")
 @_quietly
-def entry_published(sender, *, entry, version, user, **kwargs) -> None:
-    """A material change: its audience is asked to read it (the approver aside). The author hears their draft
-    was approved."""
+def entry_published(sender, *, entry, version, user, asks_acknowledgement=False, **kwargs) -> None:
+    """A version its audience is asked to acknowledge (a material change, or an entry's first version): they are
+    told (the approver aside), as publishing decided (``asks_acknowledgement``). The author hears their draft was
+    approved."""
     rows = []
     url = entry.get_absolute_url()
-    if version.is_material:
+    if asks_acknowledgement:
         summary = version.change_summary
         for user_id in selectors.audience_user_ids(version.audience):
             if user_id == user.pk:
                 continue
             rows.append({
                 "user_id": user_id, "kind": NotificationKind.MATERIAL_CHANGE, "url": url,
-                "title": f"Changed: {version.title}",
+                "title": f"{'Changed' if version.number > 1 else 'New'}: {version.title}",
                 "body": f"Version {version.number} of “{version.title}” in {entry.manual.title} changes what you "
-                        f"do. Please read it and acknowledge it.\n\nWhat changed: {summary}",
+                        f"do. Please read it and acknowledge it.\n\nWhat changed: {summary}"
+                        if version.number > 1 else
+                        f"“{version.title}” in {entry.manual.title} applies to you. Please read it and "
+                        f"acknowledge it.",
                 "key": f"material:{version.pk}:{user_id}",
             })  # fmt: skip
     author = get_user_model().objects.filter(pk=version.author_id).first() if version.author_id else None

@@ -9,7 +9,7 @@ Receivers get ``sender`` (the model class) and keyword arguments named after wha
 
     entry_submitted: entry, user            (a draft sent for review)
     changes_requested: entry, user, comment (a reviewer sent it back)
-    entry_published: entry, version, user
+    entry_published: entry, version, user, asks_acknowledgement, live
     entry_retired: entry, user, reason
     entry_reinstated: entry, user
     entry_deleted: manual, entry_id, slug, title, user
@@ -33,6 +33,9 @@ entry_retired = Signal()
 entry_reinstated = Signal()
 entry_deleted = Signal()
 edition_released = Signal()
+# Sent inside the publishing transaction (not after it): entry, version, user, answers (ids of feedback items the
+# version answers). For work that must commit or roll back with the publication.
+version_going_live = Signal()
 
 
 def announce(signal: Signal, sender, **kwargs) -> None:

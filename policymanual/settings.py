@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "periodic",
     "people",
     "policies",
     "notifications",
@@ -85,11 +86,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "policies.scheduling.ScheduledVersionsMiddleware",
 ]
-# How often (seconds, per process) a request checks for approved versions whose effective date has come;
-# 0 leaves it to the background worker and `manage.py publish_scheduled`.
-SCHEDULED_VERSIONS_CHECK_SECONDS = envint("SCHEDULED_VERSIONS_CHECK_SECONDS", 60)
+
+# Periodic work (``manage.py run_periodic`` from cron, or ``--on-worker``): how often the worker repeats it, and how
+# long stored PDFs and failed searches are kept (0 keeps failed searches for ever).
+PERIODIC_EVERY_MINUTES = envint("PERIODIC_EVERY_MINUTES", 5)
+STORED_PDF_RETENTION_DAYS = envint("STORED_PDF_RETENTION_DAYS", 30)
+SEARCH_LOG_RETENTION_DAYS = envint("SEARCH_LOG_RETENTION_DAYS", 365)
 
 ROOT_URLCONF = "policymanual.urls"
 

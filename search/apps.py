@@ -7,4 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (keeps the index in step with the published manual)
+        from . import (
+            periodic,  # noqa: F401
+            receivers,  # noqa: F401  (keeps the index in step with the published manual)
+        )

@@ -20,7 +20,8 @@ def pytest_configure(config):
         try:
             moment = datetime.fromisoformat(when)
         except ValueError:
-            raise pytest.UsageError(f"TEST_NOW must be an ISO date and time, such as 2026-10-31T14:00Z, not {when!r}")
+            message = f"TEST_NOW must be an ISO date and time, such as 2026-10-31T14:00Z, not {when!r}"
+            raise pytest.UsageError(message) from None
         time_machine.travel(moment, tick=True).start()
 
 
@@ -28,7 +29,6 @@ def pytest_configure(config):
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"  # stored PDFs of one test never serve another
-    settings.SCHEDULED_VERSIONS_CHECK_SECONDS = 0  # query counts stay fixed; tests of effective dates turn it on
     cache.clear()  # nothing kept by one test (the dashboard's figures, the header's score) is seen by another
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from policies import services
 from policies.models import Acknowledgement, Entry
-from policies.scheduling import versions_take_effect
+from policies.services.publishing import versions_take_effect
 
 from .conftest import publish
 
@@ -66,14 +66,15 @@ def test_a_material_change_is_acknowledged_ahead_at_once(client, refund, carol):
     assert Acknowledgement.objects.get(user=carol).version.number == 2
 
 
-def test_on_the_day_the_version_becomes_live_with_no_one_acting(client, refund, carol, clock, settings):
+def test_on_the_day_the_periodic_work_makes_the_version_live(client, refund, carol, clock):
     clock.move_to(datetime(2026, 2, 28, 23, 59, tzinfo=UTC))  # the last minute before the day
+    call_command("run_periodic", stdout=io.StringIO())
     client.force_login(carol)
     assert "Refunds within 30 days." in _page(client, refund)
     assert Entry.objects.get(pk=refund.pk).scheduled_version is not None
 
-    settings.SCHEDULED_VERSIONS_CHECK_SECONDS = 60  # as on a real site: a reader's request runs the check
-    clock.move_to(datetime(2026, 3, 1, 8, 0, tzinfo=UTC))
+    clock.move_to(datetime(2026, 3, 1, 0, 1, tzinfo=UTC))
+    call_command("run_periodic", stdout=io.StringIO())  # from cron, or the worker's periodic job
     page = _page(client, refund)
 
     entry = Entry.objects.get(pk=refund.pk)

@@ -310,7 +310,7 @@ def test_a_version_waiting_for_its_effective_date_takes_the_new_value_too(
 ):
     from datetime import UTC, date, datetime
 
-    from policies.scheduling import versions_take_effect
+    from policies.services.publishing import versions_take_effect
 
     with time_machine.travel(datetime(2026, 2, 2, 9, 0, tzinfo=UTC), tick=False) as clock:
         entry = make_entry(body="Refunds within {{ refund_window }}.")

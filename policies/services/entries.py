@@ -7,6 +7,8 @@ changes nothing writes no history row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,12 +29,12 @@ from ..permissions import (
     require,
 )
 from ..rendering.markdown import render_markdown
-from ..reviews import next_review_on
 from ..scheduling import effect_start, is_scheduled
 from ..slugs import entry_slug_problem
 from ..text import normalise_text
 from ..values import render_entry_body
 from .common import EditConflict, TransitionError, manual_link_map, save_with_history, touch_manual
+from .publishing import version_publish
 
 # Named here too for callers that reach the fields through the services (the admin, the import).
 ENTRY_CONTENT_FIELDS = VERSION_FIELDS = EDITABLE_FIELDS
@@ -284,8 +286,10 @@ def entry_approve(
     reviewed_lock_version: int | None = None,
     approved_at=None,
     enforce_review: bool = True,
+    answers: Sequence[int] = (),
 ) -> EntryVersion:
-    """Approve the working copy and publish it as the entry's next numbered version.
+    """Approve the working copy and publish it as the entry's next numbered version (``version_publish``).
+    ``answers``: ids of the feedback items the reviewer says it answers, closed with it.
 
     With ``enforce_review`` (the web workflow) the entry must be in review, the approver must not be its last
     author where the manual asks for four eyes, and ``reviewed_lock_version`` must name the working copy the
@@ -336,19 +340,9 @@ def entry_approve(
     version.save()
     if entry.scheduled_version_id:  # a newer approval replaces a version still waiting for its day
         EntryVersion.objects.filter(pk=entry.scheduled_version_id).update(takes_effect_at=None)
-    entry.scheduled_version = version if scheduled else None
-    if not scheduled:
-        entry.live_version = version
-    if is_material or entry.ack_version_id is None:
-        # Its audience is asked again, at once even where it takes effect later; a minor fix carries
-        # acknowledgements forward.
-        entry.ack_version = version
+        entry.scheduled_version = None
     entry.status = EntryStatus.PUBLISHED
     entry.has_unpublished_changes = False
-    if not scheduled:
-        entry.first_published_at = entry.first_published_at or now
-        entry.last_published_at = now
-        entry.next_review_on = next_review_on(entry)
     entry.retired_at = None  # an approved reinstatement puts the entry back in the manual
     entry.retired_reason = ""
     entry.review_comment = ""
@@ -360,9 +354,7 @@ def entry_approve(
             f"Approved version {version.number}, taking effect on {entry.effective_date:%Y-%m-%d}: {change_summary}"
         )
         transaction.on_commit(lambda: _queue_taking_effect(version), robust=True)
-    save_with_history(entry, user=user, reason=reason)
-    touch_manual(entry.manual)
-    events.announce(events.entry_published, Entry, entry=entry, version=version, user=user)
+    version_publish(entry=entry, version=version, user=user, now=now, reason=reason, answers=answers)
     return version
 
 

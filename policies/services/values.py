@@ -2,7 +2,7 @@
 
 Approving a change publishes, in one transaction, a new version of every live entry whose text uses the value,
 re-rendered with the new text, under one change summary ("Refund window: 30 days → 45 days. <why>"), material
-or minor as chosen, and announces each (``events.entry_published``) after the commit. An entry with a draft of
+or minor as chosen, each through ``publishing.version_publish`` as an approval would. An entry with a draft of
 its own keeps it: only its live text is published again, and the draft's preview takes the new value.
 """
 
@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import events
 from ..models import Entry, EntryStatus, EntryVersion, Manual, SharedValue, SharedValueVersion, ValueStatus
 from ..models.entry import VERSIONED_FIELDS
 from ..permissions import can_approve, can_manage_values, four_eyes_blocks, require
@@ -21,6 +20,7 @@ from ..rendering.markdown import render_markdown
 from ..text import normalise_text
 from ..values import manual_values, names_in, rerender_link_map
 from .common import TransitionError, save_with_history, touch_manual
+from .publishing import version_publish
 
 
 def _line(text: str) -> str:
@@ -247,34 +247,28 @@ def _publish_in_entries(shared: SharedValue, change: SharedValueVersion, *, user
             Entry.objects.filter(pk=pk).update(body_html=entry.body_html)
         if entry.status == EntryStatus.RETIRED:
             continue
-        new_versions = []
         live = entry.live_version if entry.is_live else None
         html = _rendered_if_changed(live, name, link_map=link_map, values=values)
         if html is not None:
-            entry.live_version = _republish(entry, live, html=html, change=change, user=user, now=now, effect=now)
-            entry.last_published_at = now
-            new_versions.append(entry.live_version)
+            version = _republish(entry, live, html=html, change=change, user=user, now=now, effect=now)
+            reason = f"Published version {version.number}: {change.change_summary}"
+            version_publish(entry=entry, version=version, user=user, now=now, reason=reason)
+            published.append(version)
         scheduled = entry.scheduled_version  # approved, waiting for its effective date: it takes the value too
         html = _rendered_if_changed(scheduled, name, link_map=link_map, values=values)
         if html is not None:
             effect = scheduled.takes_effect_at
-            entry.scheduled_version = _republish(
-                entry, scheduled, html=html, change=change, user=user, now=now, effect=effect
-            )
-            if entry.ack_version_id == scheduled.pk:
-                entry.ack_version = entry.scheduled_version
+            version = _republish(entry, scheduled, html=html, change=change, user=user, now=now, effect=effect)
             scheduled.takes_effect_at = None  # withdrawn: the new version takes its place
-            save_with_history(scheduled, user=user, reason=f"Replaced by version {entry.scheduled_version.number}")
-            new_versions.append(entry.scheduled_version)
-        if not new_versions:
-            continue
-        if change.is_material or entry.ack_version_id is None:
-            entry.ack_version = new_versions[-1]  # asked again; a minor change carries acknowledgements forward
-        numbers = " and ".join(str(v.number) for v in new_versions)
-        save_with_history(entry, user=user, reason=f"Published version {numbers}: {change.change_summary}")
-        for version in new_versions:
-            events.announce(events.entry_published, Entry, entry=entry, version=version, user=user)
-        published += new_versions
+            save_with_history(scheduled, user=user, reason=f"Replaced by version {version.number}")
+            if entry.ack_version_id == scheduled.pk and not change.is_material:
+                entry.ack_version = version  # those asked about the version it replaces are asked about this one
+            reason = (
+                f"Approved version {version.number}, taking effect on "
+                f"{timezone.localdate(effect):%Y-%m-%d}: {change.change_summary}"
+            )
+            version_publish(entry=entry, version=version, user=user, now=now, reason=reason)
+            published.append(version)
     return published
 
 

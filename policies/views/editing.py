@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback import selectors as feedback_selectors
-from feedback import services as feedback_services
 
 from .. import selectors, services
 from ..diffing import rendered_diff, source_diff, word_diff
@@ -257,6 +256,7 @@ def entry_approve(request: HttpRequest, manual: str, entry: str) -> HttpResponse
             change_summary=form.cleaned_data["change_summary"],
             is_material=form.cleaned_data["is_material"],
             reviewed_lock_version=reviewed,
+            answers=[int(pk) for pk in request.POST.getlist("feedback") if pk.isdigit()],
         )
     except services.TransitionError as exc:
         if exc.code != "stale_review":
@@ -270,14 +270,10 @@ def entry_approve(request: HttpRequest, manual: str, entry: str) -> HttpResponse
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect(_review_url(entry_obj))
-    answered = feedback_services.feedback_close_with_version(
-        items=feedback_selectors.feedback_chosen(entry=entry_obj, ids=request.POST.getlist("feedback")),
-        version=version,
-        user=request.user,
-    )
     messages.success(request, f"Published as version {version.number}. Readers now see it.")
+    answered = feedback_selectors.feedback_answered_by_entry(entry_obj).filter(closing_version=version).count()
     if answered:
-        messages.info(request, f"{len(answered)} feedback item{'s' if len(answered) != 1 else ''} closed as answered.")
+        messages.info(request, f"{answered} feedback item{'s' if answered != 1 else ''} closed as answered.")
     return redirect(entry_obj.get_absolute_url())
 
 

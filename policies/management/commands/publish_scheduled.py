@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from policies.scheduling import versions_take_effect
+from policies.services.publishing import versions_take_effect
 
 
 class Command(BaseCommand):
