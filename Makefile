@@ -41,6 +41,8 @@ test-postgres: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_function_imports.py
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 bench: install

@@ -114,7 +114,7 @@ def setup_django(use_sqlite: bool, tmp: Path) -> str | None:
 
 def load_demo():
     """The demo manual, loaded as ``load_demo`` does; returns it."""
-    from policies.demo.story import demo_load
+    from demo.story import demo_load
 
     return demo_load().manual
 
@@ -138,7 +138,7 @@ def quality(manual, verbose: bool) -> tuple[int, int, list[str]]:
 def demo_sentences() -> list[str]:
     """The demo manual's sentences, as the bulk entries' text."""
     text = " ".join(
-        path.read_text().split("---", 2)[-1] for path in sorted((ROOT / "policies/demo/manual").glob("*.md"))
+        path.read_text().split("---", 2)[-1] for path in sorted((ROOT / "demo/manual").glob("*.md"))
     )
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"[#>*|`_]+|\[![A-Z]+\]", " ", text)

@@ -7,4 +7,5 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (closes the items a published version answers)
+        # Django: receivers connect once every app is loaded (closes the items a published version answers).
+        from . import receivers  # noqa: F401  (Django needs this inside ready)

@@ -7,8 +7,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from . import (  # noqa: F401  (reactions to the manual's events; deployment checks)
-            checks,
-            periodic,  # noqa: F401
-            receivers,
-        )
+        # Django: receivers connect once every app is loaded (reactions to events, periodic work, deployment checks).
+        from . import checks, periodic, receivers  # noqa: F401  (Django needs this inside ready)

@@ -8,9 +8,11 @@ and never turns a publication that is already stored into an error page.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
 
+from people import events as people_events
 from policies import events
 
 from . import selectors, services
@@ -102,3 +104,11 @@ def changes_requested(sender, *, entry, user, comment, **kwargs) -> None:
         "body": f"{_name(user)} sent “{entry.title}” back with this comment:\n\n{comment}",
         "key": f"changes:{entry.pk}:{submitted}:{author.pk}",
     }])  # fmt: skip
+
+
+@receiver(people_events.person_invited, dispatch_uid="notifications.person_invited")
+def person_invited(sender, *, person, title, body, url, key, **kwargs) -> None:
+    """The invitation is stored with the person's transaction; its email goes out once it commits. A delivery that
+    fails is retried by the next run of the sender, so it never turns a saved person into an error page."""
+    services.notify(user=person, kind="invitation", title=title, body=body, url=url, key=key)
+    transaction.on_commit(deliver_notifications.enqueue, robust=True)

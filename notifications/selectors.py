@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from people.models import Profile
+from people.selectors import users_with_perm
 from policies.acknowledgements import applies_to
 
 from .models import Notification
@@ -53,9 +54,6 @@ def audience_user_ids(audience: list[str] | None) -> list[int]:
     return [pk for pk in active if applies_to(audience, teams.get(pk, set()))]
 
 
-def users_with_perm(perm: str):
-    """Active people holding ``perm`` through a role or directly, superusers included."""
-    return get_user_model().objects.with_perm(perm, is_active=True, include_superusers=True).order_by("pk")
 
 
 def managers():

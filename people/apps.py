@@ -7,4 +7,5 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and teams"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (a profile for every user)
+        # Django: receivers connect once every app is loaded (a profile for every user).
+        from . import signals  # noqa: F401  (Django needs this inside ready)

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import slugify
 
-from policies.permissions import can_manage_person
+from people.permissions import can_manage_person
 
 from .models import Team
 from .roles import ADMINISTRATOR, Role, role_label, role_of

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from django.db import models
 
-from policies.roles import AGENTS, EDITORS, MANAGERS
+# The groups each role is (made, with their permissions, by ``policies.roles``).
+MANAGERS = "Managers"
+EDITORS = "Editors"
+AGENTS = "Agents"
 
 
 class Role(models.TextChoices):

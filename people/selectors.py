@@ -8,10 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
-from policies.roles import EDITORS, MANAGERS
-
 from .models import Team
-from .roles import ADMINISTRATOR, Role
+from .permissions import MANAGE_PERMISSION
+from .roles import ADMINISTRATOR, EDITORS, MANAGERS, Role
 
 
 def team_choices() -> list[tuple[str, str]]:
@@ -83,13 +82,18 @@ def teams_with_counts() -> QuerySet:
     ).order_by(Lower("name"), "slug")
 
 
+def users_with_perm(perm: str) -> QuerySet:
+    """Active people holding ``perm`` through a role or directly, superusers included."""
+    return get_user_model().objects.with_perm(perm, is_active=True, include_superusers=True).order_by("pk")
+
+
 def people_managers(*, exclude=None) -> QuerySet:
-    """Active people who can manage people by their role: administrators and managers."""
-    User = get_user_model()
-    managers = User.objects.filter(is_active=True).filter(Q(is_superuser=True) | Q(groups__name=MANAGERS))
+    """Active people who can manage people: administrators, and whoever holds the permission to manage the
+    manual (by role or directly). The same answer as ``can_manage_people``."""
+    managers = users_with_perm(MANAGE_PERMISSION)
     if exclude is not None:
         managers = managers.exclude(pk=exclude.pk)
-    return managers.distinct()
+    return managers
 
 
 def username_suggestion(email: str) -> str:

@@ -22,10 +22,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from notifications.services import notify
-from notifications.tasks import deliver_notifications
-from policies.permissions import can_manage_people, can_manage_person, require
+from people.permissions import can_manage_people, can_manage_person, require
 
+from . import events
 from .importing import ImportPlan, people_import_check
 from .models import Profile, Team
 from .roles import ROLE_GROUPS, Role, role_label, role_of
@@ -158,7 +157,7 @@ def _days(seconds: int) -> str:
 
 @transaction.atomic
 def person_invite(*, person, user, base_url: str) -> None:
-    """Send ``person`` a link to choose their password, as a notification the notifications app emails.
+    """Send ``person`` a link to choose their password (``events.person_invited``: the notifications app emails it).
 
     ``base_url`` is the site's address as the person will reach it ("https://manual.example.com/"), taken from
     the request in the browser and from ``--site-url`` in the import command. Sending again makes a new link;
@@ -173,9 +172,9 @@ def person_invite(*, person, user, base_url: str) -> None:
         raise ValueError("person_invite needs the site's address to build the link")
     inviter = full_name(user) or user.username
     now = timezone.now()
-    notify(
-        user=person,
-        kind="invitation",
+    events.person_invited.send(
+        sender=Profile,
+        person=person,
         title="You are invited to the Policy Manual",
         body=(
             f"{inviter} added you to the Policy Manual as {_with_article(role_label(role_of(person)))}. "
@@ -186,10 +185,6 @@ def person_invite(*, person, user, base_url: str) -> None:
         url=person_invitation_link(person=person, base_url=base_url),
         key=f"invitation:{person.pk}:{now:%Y%m%dT%H%M%S%f}",
     )
-    # The notification is stored with this transaction; its email goes out once it commits. A delivery that
-    # fails is retried by the next run of the notifications' sender, so it never turns a saved person into an
-    # error page.
-    transaction.on_commit(deliver_notifications.enqueue, robust=True)
     profile, _ = Profile.objects.get_or_create(user=person)
     profile.invited_by = user
     profile.invited_at = now

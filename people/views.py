@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from policies.permissions import can_manage_people, can_manage_person, require
+from people.permissions import can_manage_people, can_manage_person, require
 
 from . import selectors, services
 from .forms import ImportConfirmForm, ImportUploadForm, PersonForm, TeamForm

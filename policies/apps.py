@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 def _sync_roles(sender, **kwargs):
     from django.contrib.auth.models import Group, Permission
 
-    from .roles import sync_roles
+    from .roles import sync_roles  # Django needs this here: a data migration passes its own models
 
     sync_roles(Group, Permission)
 
@@ -18,4 +18,4 @@ class PoliciesConfig(AppConfig):
     def ready(self):
         # After migrate, and after a flush (which empties the groups), the roles exist with their permissions.
         post_migrate.connect(_sync_roles, sender=self)
-        from . import periodic  # noqa: F401  (the manual's share of the periodic work)
+        from . import periodic  # noqa: F401  (Django needs this inside ready: the manual's share of the periodic work)

@@ -8,11 +8,9 @@ retired, four eyes) is the workflow's question, answered by the services with a 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from people.permissions import can_manage_people, can_manage_person, can_read, require
 
-
-def can_read(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+__all__ = ["can_manage_people", "can_manage_person", "can_read", "require"]  # and the questions below
 
 
 def can_edit(user) -> bool:
@@ -33,17 +31,6 @@ def can_retire(user) -> bool:
 def can_manage(user) -> bool:
     """Create manuals, change their settings and sections, arrange entries."""
     return can_read(user) and user.has_perm("policies.manage_manual")
-
-
-def can_manage_people(user) -> bool:
-    """Add, invite, change and deactivate people, and name teams: managers and administrators."""
-    return can_read(user) and (user.is_superuser or user.has_perm("policies.manage_manual"))
-
-
-def can_manage_person(user, person) -> bool:
-    """Administrators are changed only by administrators: a manager who could change an administrator's email
-    could reset their password and become one."""
-    return can_manage_people(user) and (user.is_superuser or not person.is_superuser)
 
 
 def can_release_edition(user) -> bool:
@@ -162,8 +149,3 @@ def role_name(user) -> str:
     if can_edit(user):
         return "Editor"
     return "Agent"
-
-
-def require(allowed: bool, message: str = "You do not have permission to do this.") -> None:
-    if not allowed:
-        raise PermissionDenied(message)

@@ -4,9 +4,7 @@ Kept in step by the data migration and again after every migrate or flush (see `
 always has the roles the code expects.
 """
 
-MANAGERS = "Managers"
-EDITORS = "Editors"
-AGENTS = "Agents"
+from people.roles import AGENTS, EDITORS, MANAGERS
 
 ROLES = {
     MANAGERS: [

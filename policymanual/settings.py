@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "feedback",
     "search",
     "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

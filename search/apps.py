@@ -7,7 +7,5 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from . import (
-            periodic,  # noqa: F401
-            receivers,  # noqa: F401  (keeps the index in step with the published manual)
-        )
+        # Django: receivers connect once every app is loaded (the index, pruning old searches).
+        from . import periodic, receivers  # noqa: F401  (Django needs this inside ready)

@@ -15,9 +15,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from demo import story
 from notifications.models import Notification
 from policies import selectors, services
-from policies.demo import story
 from policies.models import Edition, Entry, EntryStatus, EntryVersion, Manual, PDFKind, StoredPDF
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from demo import story
 from policies import selectors
-from policies.demo import story
 from policies.models import Edition, Entry, EntryStatus, EntryVersion, Manual
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -197,7 +197,7 @@ def test_moving_an_entry_moves_it_in_the_index(manual, live, alice, committed):
 
 def test_deleting_a_manual_takes_its_documents_out_of_the_index(manual, live, make_entry):
     live("refund-policy", title="Refund policy")
-    from policies.demo.story import demo_delete
+    from demo.story import demo_delete
 
     demo_delete(manual)
     assert not SearchDocument.objects.exists() and not SearchTerm.objects.exists()

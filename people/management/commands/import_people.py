@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from people.importing import PeopleImportError, decode_upload
+from people.permissions import can_manage_people
 from people.services import people_import, people_import_plan
-from policies.permissions import can_manage_people
 
 
 def importing_user(name: str | None, *, stdout=None):

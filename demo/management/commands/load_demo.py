@@ -6,7 +6,7 @@ On a database that has the demo manual already it changes nothing, says so and p
 
 from django.core.management.base import BaseCommand, CommandError
 
-from policies.demo import story
+from demo import story
 
 
 class Command(BaseCommand):

@@ -47,6 +47,8 @@ from policies.models import (
     SharedValueVersion,
     StoredPDF,
 )
+from search.models import SearchOutcome
+from search.services import search_log_record
 
 HERE = Path(__file__).resolve().parent
 DEMO_FOLDER = HERE / "manual"
@@ -632,7 +634,7 @@ def _swap(text: str, old: str, new: str, *, slug: str) -> str:
     if count != 1:
         raise DemoError(
             f"The demo story expects this passage once in '{slug}', but it is there {count} times: {old[:70]!r}. "
-            "Keep policies/demo/story.py in step with the demo's Markdown files."
+            "Keep demo/story.py in step with the demo's Markdown files."
         )
     return text.replace(old, new)
 
@@ -792,9 +794,6 @@ class _Story:
                 feedback_close_with_version(items=items, version=version, user=approver)
 
     def _search(self, step: Search) -> None:
-        from search.models import SearchOutcome
-        from search.services import search_log_record
-
         entry = self.entry(step.slug) if step.slug else None
         outcome = SearchOutcome.NOT_HELPFUL if entry else SearchOutcome.NO_RESULTS
         with self.at(self.day(step), 14, 59 - step.days_ago % 60):

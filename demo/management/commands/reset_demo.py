@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from policies.demo import story
+from demo import story
 
 
 class Command(BaseCommand):
