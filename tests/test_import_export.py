@@ -29,7 +29,7 @@ from policies.models import (
 )
 from policies.rendering.markdown import resolve_entry_links
 
-DEMO = Path(django_settings.BASE_DIR) / "policies" / "demo" / "manual"
+DEMO = Path(django_settings.BASE_DIR) / "demo" / "manual"
 
 MANUAL_YML = """\
 title: Test Manual

@@ -177,11 +177,15 @@ def test_announcing_to_many_people_costs_a_fixed_number_of_queries(
     first, second = make_entry("first"), make_entry("second")
     _user("agent0", "Agents")
     with CaptureQueriesContext(connection) as few:
-        events.entry_published.send(sender=Entry, entry=first, version=first.live_version, user=alice)
+        events.entry_published.send(
+            sender=Entry, entry=first, version=first.live_version, user=alice, asks_acknowledgement=True
+        )
     for i in range(1, 60):
         _user(f"agent{i}", "Agents")
     with django_assert_max_num_queries(len(few.captured_queries)):
-        events.entry_published.send(sender=Entry, entry=second, version=second.live_version, user=alice)
+        events.entry_published.send(
+            sender=Entry, entry=second, version=second.live_version, user=alice, asks_acknowledgement=True
+        )
     material = Notification.objects.filter(kind=NotificationKind.MATERIAL_CHANGE, url=second.get_absolute_url())
     assert material.count() == 61  # the agents and bob; not alice, who approved it
 
