@@ -222,9 +222,15 @@ def entry_changes_since(entry: Entry, lock_version: int) -> dict[str, tuple[obje
     return changes
 
 
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"“{name}”" for name in names)
+
+
 def entry_broken_links(entry: Entry) -> list[str]:
-    """Slugs the entry's text links to that name no entry of its manual."""
-    return list(render_markdown(entry.body, link_map=manual_link_map(entry.manual)).broken_links)
+    """Links in the entry's text that lead nowhere: slugs that name no entry of its manual, then addresses that
+    are not addresses at all (``http://[x]/``), as typed."""
+    html = render_markdown(entry.body, link_map=manual_link_map(entry.manual))
+    return [*html.broken_links, *html.bad_addresses]
 
 
 @transaction.atomic
@@ -237,13 +243,17 @@ def entry_submit(*, entry: Entry, user, summary: str = "", reason: str = "") -> 
         raise TransitionError("There are no unpublished changes to submit.", code="nothing_to_submit")
     if entry.status != EntryStatus.DRAFT:
         raise TransitionError("Only a draft can be submitted for review.", code="not_a_draft")
-    broken = entry_broken_links(entry)
-    if broken:
-        names = ", ".join(f"“{slug}”" for slug in broken)
+    html = render_markdown(entry.body, link_map=manual_link_map(entry.manual))
+    if html.broken_links or html.bad_addresses:
+        problems = []
+        if html.broken_links:
+            problems.append("links to entries that do not exist: " + _quoted(html.broken_links))
+        if html.bad_addresses:
+            problems.append("links to addresses that cannot be opened: " + _quoted(html.bad_addresses))
         raise TransitionError(
-            f"The text links to entries that do not exist: {names}. Correct or remove these links, then submit.",
+            f"The text {' and '.join(problems)}. Correct or remove these links, then submit.",
             code="broken_links",
-            params={"slugs": broken},
+            params={"slugs": html.broken_links, "addresses": html.bad_addresses},
         )
     entry.status = EntryStatus.IN_REVIEW
     entry.submitted_by = user

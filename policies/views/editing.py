@@ -475,6 +475,7 @@ def markdown_preview(request: HttpRequest, manual: str) -> JsonResponse:
         {
             "html": resolve_entry_links(html, selectors.entry_link_urls(manual_obj)),
             "broken_links": html.broken_links,
+            "bad_addresses": html.bad_addresses,
             "unknown_values": html.unknown_values,
         }
     )
