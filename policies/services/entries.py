@@ -134,12 +134,15 @@ def entry_save_draft(
     data: dict,
     base_lock_version: int | None = None,
     reason: str = "",
+    note: str | None = None,
 ) -> Entry:
     """Create an entry or save changes to its working copy.
 
     Text is normalised first (line ends, trailing spaces), so a save with no real edit changes nothing.
     ``base_lock_version`` is the ``lock_version`` the editor started from; if someone saved since,
     ``EditConflict`` is raised and nothing is written. The published version stays live meanwhile.
+    ``note`` is the note for the reviewer, kept with the draft until it is submitted (None leaves it as it is).
+    It is not part of the text: a change to the note alone takes nothing out of review and makes no review stale.
     """
     require(can_edit(user), "Only editors and managers can edit entries.")
     unknown = set(data) - set(EDITABLE_FIELDS)
@@ -156,6 +159,7 @@ def entry_save_draft(
         entry = Entry(manual=manual, last_author=user, created_by=user, status=EntryStatus.DRAFT)
         for field, value in data.items():
             setattr(entry, field, value)
+        entry.submission_note = normalise_text(note or "")
         _check_owner(entry)
         entry.body_html = render_entry_body(entry.body, manual=manual, link_map=manual_link_map(manual))
         save_with_history(entry, user=user, reason=reason or "Created as a draft")
@@ -165,11 +169,14 @@ def entry_save_draft(
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     _ensure_editable(entry)
     changes = _diff(entry, data)
-    if base_lock_version is not None and base_lock_version != entry.lock_version:
-        if changes:
-            raise EditConflict(entry=entry, their_changes=entry_changes_since(entry, base_lock_version))
-        return entry
-    if not changes:
+    if base_lock_version is not None and base_lock_version != entry.lock_version and changes:
+        raise EditConflict(entry=entry, their_changes=entry_changes_since(entry, base_lock_version))
+    note_changed = note is not None and normalise_text(note) != entry.submission_note
+    if note_changed:
+        entry.submission_note = normalise_text(note)
+    if not changes or (base_lock_version is not None and base_lock_version != entry.lock_version):
+        if note_changed:
+            save_with_history(entry, user=user, reason=reason or "Changed the note for the reviewer")
         return entry
     if "slug" in changes:
         _check_slug(manual, data["slug"], entry)
@@ -188,7 +195,8 @@ def entry_save_draft(
         if entry.status in (EntryStatus.PUBLISHED, EntryStatus.IN_REVIEW):
             # Editing text under review takes it back to draft: reviewers approve what they read.
             entry.status = EntryStatus.DRAFT
-    save_with_history(entry, user=user, reason=reason or "Edited " + ", ".join(sorted(changes)))
+    edited = "Edited " + ", ".join(sorted(changes)) + (" and the note for the reviewer" if note_changed else "")
+    save_with_history(entry, user=user, reason=reason or edited)
     if "slug" in changes:
         _record_rename(entry, old_slug)
     if set(changes) & PLACEMENT_FIELDS:

@@ -67,7 +67,13 @@ def entry_create(request: HttpRequest, manual: str) -> HttpResponse:
     form = EntryForm(request.POST or None, manual=manual_obj, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.entry_save_draft(entry=None, manual=manual_obj, user=request.user, data=form.content())
+            entry = services.entry_save_draft(
+                entry=None,
+                manual=manual_obj,
+                user=request.user,
+                data=form.content(),
+                note=form.cleaned_data["submission_note"],
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -114,6 +120,8 @@ def entry_edit(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
                     data=form.content(),
                     # A form that does not say which version it started from is treated as stale, never as fresh.
                     base_lock_version=form.cleaned_data["lock_version"] or 0,
+                    # The note box is not shown for a retired entry; its absence is not an emptied note.
+                    note=form.cleaned_data["submission_note"] if "submission_note" in request.POST else None,
                 )
             except services.EditConflict as exc:
                 conflict = _conflict_context(exc)
@@ -129,7 +137,10 @@ def entry_edit(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
                 if request.POST.get("action") == "submit":
                     _submit(request, saved, form.cleaned_data["submission_note"])
                 elif saved.lock_version == entry_obj.lock_version:
-                    messages.info(request, "Nothing changed, so nothing was saved.")
+                    if saved.submission_note != entry_obj.submission_note:
+                        messages.success(request, "Note for the reviewer saved.")
+                    else:
+                        messages.info(request, "Nothing changed, so nothing was saved.")
                 else:
                     messages.success(request, "Draft saved.")
                 return redirect(_edit_url(saved))
