@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback import selectors as feedback_selectors
@@ -252,6 +254,13 @@ def entry_review(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     return _render_review(request, _editor_entry(request, manual, entry))
 
 
+def _approved_message(version) -> str:
+    if version.takes_effect_at and version.takes_effect_at > timezone.now():
+        day = date_format(timezone.localdate(version.takes_effect_at), "j F Y")
+        return f"Approved as version {version.number}. Readers will see it from {day}."
+    return f"Published as version {version.number}. Readers now see it."
+
+
 @login_required
 @require_POST
 def entry_approve(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
@@ -286,7 +295,7 @@ def entry_approve(request: HttpRequest, manual: str, entry: str) -> HttpResponse
         version=version,
         user=request.user,
     )
-    messages.success(request, f"Published as version {version.number}. Readers now see it.")
+    messages.success(request, _approved_message(version))
     if answered:
         messages.info(request, f"{len(answered)} feedback item{'s' if len(answered) != 1 else ''} closed as answered.")
     return redirect(entry_obj.get_absolute_url())
