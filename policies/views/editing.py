@@ -29,6 +29,7 @@ from ..forms import (
     RequestChangesForm,
     RetireForm,
 )
+from ..materiality import material_suggestion
 from ..models import Entry
 from ..models.parts import scripts_text, targets_text
 from ..permissions import (
@@ -216,6 +217,15 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
         if old_parts != getattr(entry, name):
             other_changes.append({"label": label, "diff": word_diff(as_text(old_parts), as_text(getattr(entry, name)))})
     summary_default = entry.submission_note
+    suggestion = material_suggestion(entry)
+    approve_form = approve_form or ApproveForm(
+        initial={
+            "reviewed_lock_version": entry.lock_version,
+            "change_summary": summary_default,
+            "is_material": suggestion.material,
+        }
+    )
+    approve_form.fields["is_material"].help_text = suggestion.text
     return render(
         request,
         "policies/entry_review.html",
@@ -229,8 +239,7 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
             "broken_links": services.entry_broken_links(entry),
             "can_approve_this": can_approve_entry(request.user, entry),
             "four_eyes": can_approve(request.user) and four_eyes_blocks(request.user, entry),
-            "approve_form": approve_form
-            or ApproveForm(initial={"reviewed_lock_version": entry.lock_version, "change_summary": summary_default}),
+            "approve_form": approve_form,
             "changes_form": changes_form or RequestChangesForm(),
             "stale": stale,
             "takes_effect_on": entry.effective_date if is_scheduled(entry.effective_date) else None,
