@@ -12,7 +12,7 @@ from policies import services
 from policies.models import Acknowledgement, Entry
 from policies.services.publishing import versions_take_effect
 
-from .conftest import publish
+from .conftest import publish, shown
 
 APPROVED = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 DAY = date(2026, 3, 1)
@@ -145,3 +145,19 @@ def test_the_reviewer_is_told_the_version_takes_effect_later(client, clock, make
     client.force_login(alice)
     page = client.get(reverse("policies:entry_review", args=[entry.manual.slug, entry.slug])).content.decode()
     assert "Takes effect on 1 March 2026: readers keep the current text until then" in page
+
+
+def test_approving_a_version_dated_later_says_when_readers_will_see_it(client, clock, make_entry, bob, alice):
+    entry = make_entry("refund-policy", body="Thirty days.")
+    services.entry_save_draft(
+        entry=entry, manual=entry.manual, user=bob, data={"body": "Forty-five days.", "effective_date": DAY}
+    )
+    services.entry_submit(entry=entry, user=bob)
+    client.force_login(alice)
+    approved = client.post(
+        reverse("policies:entry_approve", args=[entry.manual.slug, entry.slug]),
+        {"reviewed_lock_version": shown(entry), "change_summary": "Longer window"},
+        follow=True,
+    ).content.decode()
+    assert "Approved as version 2. Readers will see it from 1 March 2026." in approved
+    assert "Readers now see it" not in approved

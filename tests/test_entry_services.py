@@ -161,3 +161,18 @@ def test_manual_history_records_mission_changes(manual, alice):
     assert manual.history.count() == 2
     assert manual.history.latest().mission == "New mission"
     assert manual.mission_html == "<p>New mission</p>"
+
+
+def test_changing_only_the_note_for_the_reviewer_keeps_the_entry_in_review_and_the_review_current(
+    make_entry, bob, alice
+):
+    entry = make_entry(published=False)
+    services.entry_submit(entry=entry, user=bob, summary="New policy")
+    reviewed = shown(entry)
+    services.entry_save_draft(
+        entry=entry, manual=entry.manual, user=bob, data={}, base_lock_version=reviewed, note="New policy, see May."
+    )
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.IN_REVIEW and entry.submission_note == "New policy, see May."
+    assert entry.history.latest().history_change_reason == "Changed the note for the reviewer"
+    services.entry_approve(entry=entry, user=alice, change_summary="New", reviewed_lock_version=reviewed)

@@ -376,7 +376,9 @@ def _broken_link_warnings(plan: ManualPlan, existing_slugs: set[str]) -> list[st
     known = {slug: 0 for slug in existing_slugs | {e.slug for e in plan.entries}}
     warnings = []
     for entry in plan.entries:
-        broken = render_markdown(entry.body, link_map=known).broken_links
-        for slug in dict.fromkeys(broken):
+        html = render_markdown(entry.body, link_map=known)
+        for slug in dict.fromkeys(html.broken_links):
             warnings.append(f"{entry.file} links to {slug}.md, which is not an entry of this manual")
+        for address in html.bad_addresses:
+            warnings.append(f"{entry.file} links to {address}, which is not an address a link can open")
     return warnings

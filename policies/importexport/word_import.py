@@ -255,7 +255,10 @@ def _filter_links(soup: BeautifulSoup) -> int:
         if _NOTE_BACKLINK.match(href):
             link.decompose()  # the "↑" after each footnote, back to where it was cited
             continue
-        scheme = urlsplit(href).scheme.lower() if href else ""
+        try:
+            scheme = urlsplit(href).scheme.lower() if href else ""
+        except ValueError:  # not an address at all (``http://[x]/``): its words stay, as for any other dropped link
+            scheme = ""
         if scheme in _KEPT_SCHEMES:
             # Spaces and brackets would end a Markdown link early.
             link.attrs = {"href": href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")}

@@ -58,6 +58,7 @@ def link_target_slug(href: str) -> str | None:
     """The entry slug an author's link points at, or None for an ordinary link.
 
     ``refund-policy.md``, ``./refund-policy.md`` and ``refund-policy`` all name the entry ``refund-policy``.
+    Raises ValueError for an address urllib cannot read (``http://[x]/``): no reader could follow it either.
     """
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:
@@ -71,10 +72,11 @@ def link_target_slug(href: str) -> str | None:
 
 
 class _ManualTreeprocessor(Treeprocessor):
-    def __init__(self, md, link_map: Mapping[str, int] | None, broken: list[str]):
+    def __init__(self, md, link_map: Mapping[str, int] | None, broken: list[str], bad: list[str]):
         super().__init__(md)
         self.link_map = link_map or {}
         self.broken = broken
+        self.bad = bad
 
     def run(self, root: etree.Element) -> None:
         for el in root.iter():
@@ -95,7 +97,13 @@ class _ManualTreeprocessor(Treeprocessor):
 
     def _link(self, el: etree.Element) -> None:
         href = el.get("href", "")
-        slug = link_target_slug(href)
+        try:
+            slug = link_target_slug(href)
+        except ValueError:
+            # Not an address at all: reported with the broken links, and its words stay without a target.
+            self.bad.append(href)
+            del el.attrib["href"]
+            return
         if slug is None:
             return
         entry_id = self.link_map.get(slug)
@@ -222,15 +230,15 @@ def _fill_values(html: str, seen: _Values) -> str:
 
 
 class _ManualExtension(Extension):
-    def __init__(self, link_map, broken, values=None, changed=None, seen=None):
+    def __init__(self, link_map, broken, bad, values=None, changed=None, seen=None):
         super().__init__()
         self.link_map = link_map
-        self.broken = broken
+        self.broken, self.bad = broken, bad
         self.values, self.changed, self.seen = values, changed or {}, seen
 
     def extendMarkdown(self, md):
         md.preprocessors.register(_SplitQuotesPreprocessor(md), "policy_manual_quotes", 25)
-        md.treeprocessors.register(_ManualTreeprocessor(md, self.link_map, self.broken), "policy_manual", 1)
+        md.treeprocessors.register(_ManualTreeprocessor(md, self.link_map, self.broken, self.bad), "policy_manual", 1)
         if self.values is not None:
             # After code spans, escapes and links (so a link's address is never a value), before emphasis.
             processor = _ValueInlineProcessor(md, self.values, self.changed, self.seen)
@@ -252,10 +260,12 @@ def sanitize_html(html: str) -> str:
 
 
 class RenderResult(str):
-    """The sanitised HTML, with the entry slugs of ``.md`` links that did not resolve, and the shared values the
-    text used (``values_used``) or named without there being such a value (``unknown_values``, as typed)."""
+    """The sanitised HTML, with the entry slugs of ``.md`` links that did not resolve, the links whose address
+    cannot be read at all (``bad_addresses``, as typed), and the shared values the text used (``values_used``) or
+    named without there being such a value (``unknown_values``, as typed)."""
 
     broken_links: list[str]
+    bad_addresses: list[str]
     values_used: set[str]
     unknown_values: list[str]
 
@@ -275,11 +285,12 @@ def render_markdown(
     before the new one: for previewing a change.
     """
     broken: list[str] = []
+    bad: list[str] = []
     seen = _Values()
     md = markdown.Markdown(
         extensions=[
             "tables", "fenced_code", "sane_lists", "def_list", "abbr",
-            _ManualExtension(link_map, broken, values, changed_values, seen),
+            _ManualExtension(link_map, broken, bad, values, changed_values, seen),
         ],
         output_format="html",
     )  # fmt: skip
@@ -289,6 +300,7 @@ def render_markdown(
     html = _fill_values(sanitize_html(md.convert(text)), seen)
     result = RenderResult(html)
     result.broken_links = broken
+    result.bad_addresses = list(dict.fromkeys(bad))
     result.values_used = seen.used
     result.unknown_values = list(dict.fromkeys(seen.unknown))
     return result

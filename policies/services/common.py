@@ -22,7 +22,7 @@ class TransitionError(ValidationError):
     - ``was_published``: deleting an entry that was published once (retire it instead).
     - ``not_a_draft``: submitting an entry that is not a draft.
     - ``nothing_to_submit`` / ``nothing_to_publish``: no unpublished changes.
-    - ``broken_links``: the text links to entries that do not exist.
+    - ``broken_links``: the text links to entries that do not exist, or to addresses that cannot be opened.
     - ``not_in_review``: approving or sending back an entry that is not in review.
     - ``four_eyes``: the approver wrote the latest changes and the manual asks for a second person.
     - ``not_reviewed``: an approval that does not say which text the reviewer saw.

@@ -136,12 +136,15 @@ def entry_save_draft(
     data: dict,
     base_lock_version: int | None = None,
     reason: str = "",
+    note: str | None = None,
 ) -> Entry:
     """Create an entry or save changes to its working copy.
 
     Text is normalised first (line ends, trailing spaces), so a save with no real edit changes nothing.
     ``base_lock_version`` is the ``lock_version`` the editor started from; if someone saved since,
     ``EditConflict`` is raised and nothing is written. The published version stays live meanwhile.
+    ``note`` is the note for the reviewer, kept with the draft until it is submitted (None leaves it as it is).
+    It is not part of the text: a change to the note alone takes nothing out of review and makes no review stale.
     """
     require(can_edit(user), "Only editors and managers can edit entries.")
     unknown = set(data) - set(EDITABLE_FIELDS)
@@ -158,6 +161,7 @@ def entry_save_draft(
         entry = Entry(manual=manual, last_author=user, created_by=user, status=EntryStatus.DRAFT)
         for field, value in data.items():
             setattr(entry, field, value)
+        entry.submission_note = normalise_text(note or "")
         _check_owner(entry)
         entry.body_html = render_entry_body(entry.body, manual=manual, link_map=manual_link_map(manual))
         save_with_history(entry, user=user, reason=reason or "Created as a draft")
@@ -167,11 +171,14 @@ def entry_save_draft(
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     _ensure_editable(entry)
     changes = _diff(entry, data)
-    if base_lock_version is not None and base_lock_version != entry.lock_version:
-        if changes:
-            raise EditConflict(entry=entry, their_changes=entry_changes_since(entry, base_lock_version))
-        return entry
-    if not changes:
+    if base_lock_version is not None and base_lock_version != entry.lock_version and changes:
+        raise EditConflict(entry=entry, their_changes=entry_changes_since(entry, base_lock_version))
+    note_changed = note is not None and normalise_text(note) != entry.submission_note
+    if note_changed:
+        entry.submission_note = normalise_text(note)
+    if not changes or (base_lock_version is not None and base_lock_version != entry.lock_version):
+        if note_changed:
+            save_with_history(entry, user=user, reason=reason or "Changed the note for the reviewer")
         return entry
     if "slug" in changes:
         _check_slug(manual, data["slug"], entry)
@@ -190,7 +197,8 @@ def entry_save_draft(
         if entry.status in (EntryStatus.PUBLISHED, EntryStatus.IN_REVIEW):
             # Editing text under review takes it back to draft: reviewers approve what they read.
             entry.status = EntryStatus.DRAFT
-    save_with_history(entry, user=user, reason=reason or "Edited " + ", ".join(sorted(changes)))
+    edited = "Edited " + ", ".join(sorted(changes)) + (" and the note for the reviewer" if note_changed else "")
+    save_with_history(entry, user=user, reason=reason or edited)
     if "slug" in changes:
         _record_rename(entry, old_slug)
     if set(changes) & PLACEMENT_FIELDS:
@@ -224,9 +232,15 @@ def entry_changes_since(entry: Entry, lock_version: int) -> dict[str, tuple[obje
     return changes
 
 
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"“{name}”" for name in names)
+
+
 def entry_broken_links(entry: Entry) -> list[str]:
-    """Slugs the entry's text links to that name no entry of its manual."""
-    return list(render_markdown(entry.body, link_map=manual_link_map(entry.manual)).broken_links)
+    """Links in the entry's text that lead nowhere: slugs that name no entry of its manual, then addresses that
+    are not addresses at all (``http://[x]/``), as typed."""
+    html = render_markdown(entry.body, link_map=manual_link_map(entry.manual))
+    return [*html.broken_links, *html.bad_addresses]
 
 
 @transaction.atomic
@@ -239,13 +253,17 @@ def entry_submit(*, entry: Entry, user, summary: str = "", reason: str = "") -> 
         raise TransitionError("There are no unpublished changes to submit.", code="nothing_to_submit")
     if entry.status != EntryStatus.DRAFT:
         raise TransitionError("Only a draft can be submitted for review.", code="not_a_draft")
-    broken = entry_broken_links(entry)
-    if broken:
-        names = ", ".join(f"“{slug}”" for slug in broken)
+    html = render_markdown(entry.body, link_map=manual_link_map(entry.manual))
+    if html.broken_links or html.bad_addresses:
+        problems = []
+        if html.broken_links:
+            problems.append("links to entries that do not exist: " + _quoted(html.broken_links))
+        if html.bad_addresses:
+            problems.append("links to addresses that cannot be opened: " + _quoted(html.bad_addresses))
         raise TransitionError(
-            f"The text links to entries that do not exist: {names}. Correct or remove these links, then submit.",
+            f"The text {' and '.join(problems)}. Correct or remove these links, then submit.",
             code="broken_links",
-            params={"slugs": broken},
+            params={"slugs": html.broken_links, "addresses": html.bad_addresses},
         )
     entry.status = EntryStatus.IN_REVIEW
     entry.submitted_by = user

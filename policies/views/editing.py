@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from feedback import selectors as feedback_selectors
@@ -26,6 +28,7 @@ from ..forms import (
     RequestChangesForm,
     RetireForm,
 )
+from ..materiality import material_suggestion
 from ..models import Entry
 from ..models.parts import scripts_text, targets_text
 from ..permissions import (
@@ -66,7 +69,13 @@ def entry_create(request: HttpRequest, manual: str) -> HttpResponse:
     form = EntryForm(request.POST or None, manual=manual_obj, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.entry_save_draft(entry=None, manual=manual_obj, user=request.user, data=form.content())
+            entry = services.entry_save_draft(
+                entry=None,
+                manual=manual_obj,
+                user=request.user,
+                data=form.content(),
+                note=form.cleaned_data["submission_note"],
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -113,6 +122,8 @@ def entry_edit(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
                     data=form.content(),
                     # A form that does not say which version it started from is treated as stale, never as fresh.
                     base_lock_version=form.cleaned_data["lock_version"] or 0,
+                    # The note box is not shown for a retired entry; its absence is not an emptied note.
+                    note=form.cleaned_data["submission_note"] if "submission_note" in request.POST else None,
                 )
             except services.EditConflict as exc:
                 conflict = _conflict_context(exc)
@@ -128,7 +139,10 @@ def entry_edit(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
                 if request.POST.get("action") == "submit":
                     _submit(request, saved, form.cleaned_data["submission_note"])
                 elif saved.lock_version == entry_obj.lock_version:
-                    messages.info(request, "Nothing changed, so nothing was saved.")
+                    if saved.submission_note != entry_obj.submission_note:
+                        messages.success(request, "Note for the reviewer saved.")
+                    else:
+                        messages.info(request, "Nothing changed, so nothing was saved.")
                 else:
                     messages.success(request, "Draft saved.")
                 return redirect(_edit_url(saved))
@@ -202,6 +216,15 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
         if old_parts != getattr(entry, name):
             other_changes.append({"label": label, "diff": word_diff(as_text(old_parts), as_text(getattr(entry, name)))})
     summary_default = entry.submission_note
+    suggestion = material_suggestion(entry)
+    approve_form = approve_form or ApproveForm(
+        initial={
+            "reviewed_lock_version": entry.lock_version,
+            "change_summary": summary_default,
+            "is_material": suggestion.material,
+        }
+    )
+    approve_form.fields["is_material"].help_text = suggestion.text
     return render(
         request,
         "policies/entry_review.html",
@@ -215,8 +238,7 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
             "broken_links": services.entry_broken_links(entry),
             "can_approve_this": can_approve_entry(request.user, entry),
             "four_eyes": can_approve(request.user) and four_eyes_blocks(request.user, entry),
-            "approve_form": approve_form
-            or ApproveForm(initial={"reviewed_lock_version": entry.lock_version, "change_summary": summary_default}),
+            "approve_form": approve_form,
             "changes_form": changes_form or RequestChangesForm(),
             "stale": stale,
             "takes_effect_on": entry.effective_date if is_scheduled(entry.effective_date) else None,
@@ -238,6 +260,13 @@ def _questions_text(questions: list[dict]) -> str:
 def entry_review(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     """The change against the live version, the author's note, and the reviewer's decision beside it."""
     return _render_review(request, _editor_entry(request, manual, entry))
+
+
+def _approved_message(version) -> str:
+    if version.takes_effect_at and version.takes_effect_at > timezone.now():
+        day = date_format(timezone.localdate(version.takes_effect_at), "j F Y")
+        return f"Approved as version {version.number}. Readers will see it from {day}."
+    return f"Published as version {version.number}. Readers now see it."
 
 
 @login_required
@@ -270,7 +299,7 @@ def entry_approve(request: HttpRequest, manual: str, entry: str) -> HttpResponse
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect(_review_url(entry_obj))
-    messages.success(request, f"Published as version {version.number}. Readers now see it.")
+    messages.success(request, _approved_message(version))
     answered = feedback_selectors.feedback_answered_by_entry(entry_obj).filter(closing_version=version).count()
     if answered:
         messages.info(request, f"{answered} feedback item{'s' if answered != 1 else ''} closed as answered.")
@@ -471,6 +500,7 @@ def markdown_preview(request: HttpRequest, manual: str) -> JsonResponse:
         {
             "html": resolve_entry_links(html, selectors.entry_link_urls(manual_obj)),
             "broken_links": html.broken_links,
+            "bad_addresses": html.bad_addresses,
             "unknown_values": html.unknown_values,
         }
     )

@@ -134,6 +134,27 @@ def test_two_people_editing_the_same_entry_see_a_conflict_not_a_lost_edit(live_s
     assert entry.status == EntryStatus.DRAFT and entry.last_author.username == "bob"
 
 
+def test_the_note_for_the_reviewer_is_kept_with_a_saved_draft(live_server, sign_in, make_entry):
+    entry = make_entry("refund-policy", body="Refunds within **30 days** of purchase.")
+    editor = sign_in("bob")
+    editor.goto(f"{live_server.url}/manuals/service/{entry.slug}/edit/")
+    note = editor.get_by_label("Note for the reviewer")
+
+    editor.get_by_label("Text", exact=True).fill("Refunds within **60 days** of purchase.")
+    note.fill("Sixty days, as the board agreed in May.")
+    editor.get_by_role("button", name="Save draft").click()
+    expect(editor.get_by_text("Draft saved.", exact=True)).to_be_visible()
+    editor.reload()
+    expect(note).to_have_value("Sixty days, as the board agreed in May.")
+
+    # A change to the note alone is saved too, and said so.
+    note.fill("Sixty days, as the board agreed in June.")
+    editor.get_by_role("button", name="Save draft").click()
+    expect(editor.get_by_text("Note for the reviewer saved.", exact=True)).to_be_visible()
+    editor.reload()
+    expect(note).to_have_value("Sixty days, as the board agreed in June.")
+
+
 def test_on_a_phone_the_contents_open_from_the_menu_button(live_server, sign_in, carol, make_entry):
     make_entry("refund-policy", title="Refund policy")
     make_entry("exchanges", title="Exchanges")
