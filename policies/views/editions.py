@@ -148,19 +148,27 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
 @login_required
 @require_POST
 def onboarding_sign(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
-    """Signing the onboarding packet in the app acknowledges every version it contains."""
+    """Signing the onboarding packet in the app acknowledges every version it contains that the person may
+    acknowledge now; entries with a comprehension check wait until they pass it."""
     stored = StoredPDF.objects.select_related("manual").filter(pk=pdf, manual__slug=manual).first()
     if stored is None or stored.kind != PDFKind.ONBOARDING:
         raise Http404("No such onboarding packet.")
     require(can_open_pdf(request.user, stored), "This onboarding packet was made for someone else.")
     try:
-        signed = acknowledgements.packet_sign(pdf=stored, user=request.user)
+        signing = acknowledgements.packet_sign(pdf=stored, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        signed = signing.signed
         messages.success(
             request, f"Signed. You acknowledged {signed} entr{'y' if signed == 1 else 'ies'} of the packet."
         )
+        if signing.needs_check:
+            titles = ", ".join(f"“{v.title}”" for v in signing.needs_check)
+            messages.warning(
+                request, f"Not yet acknowledged, until you pass their comprehension check: {titles}. "
+                "The links below take you to each check.",
+            )  # fmt: skip
     return redirect(reverse("policies:pdf_status", kwargs={"manual": manual, "pdf": stored.pk}))
 
 
