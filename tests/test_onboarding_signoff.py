@@ -3,10 +3,11 @@
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from pypdf import PdfReader
 
-from policies import acknowledgements, services
-from policies.models import Acknowledgement, AckSource
+from policies import acknowledgements, pdfs, services
+from policies.models import Acknowledgement, AckSource, Manual, StoredPDF
 
 from .conftest import publish
 
@@ -143,3 +144,36 @@ def test_no_source_of_acknowledgement_skips_the_check(carol, quizzed):
     with pytest.raises(acknowledgements.WrongAnswers):
         acknowledgements.entry_acknowledge(entry=quizzed, user=carol, source=AckSource.ONBOARDING)
     assert not Acknowledgement.objects.exists()
+
+
+def test_an_agent_cannot_make_a_packet_naming_someone_else(client, carol, dave, make_entry):
+    make_entry()
+    client.force_login(carol)
+    page = client.get("/manuals/service/onboarding/").content.decode()
+    assert f'value="{carol.pk}"' in page and f'value="{dave.pk}"' not in page  # only themselves to choose
+    response = client.post("/manuals/service/onboarding/",
+                           {"person": dave.pk, "role": "Chat agent", "sections": ["policies"]})  # fmt: skip
+    assert response.status_code == 403
+    assert "Only managers make onboarding packets for other people" in response.content.decode()
+    assert not StoredPDF.objects.exists()
+    with pytest.raises(PermissionDenied):
+        pdfs.packet_request(manual=Manual.objects.get(), user=carol, person=dave, role="Agent", sections=["policies"])
+
+
+def test_an_agent_may_make_a_packet_naming_themselves_and_sign_it(client, carol, make_entry):
+    make_entry()
+    client.force_login(carol)
+    status_url = _packet(client, "service", {"person": carol.pk, "role": "Chat agent", "sections": ["policies"]})
+    assert StoredPDF.objects.get().params["person"] == carol.pk
+    response = client.post(status_url + "sign/", follow=True)
+    assert "You acknowledged 1 entry of the packet." in response.content.decode()
+
+
+def test_a_manager_may_make_a_packet_naming_anyone(client, alice, carol, dave, make_entry):
+    make_entry()
+    client.force_login(alice)
+    page = client.get("/manuals/service/onboarding/").content.decode()
+    assert f'value="{carol.pk}"' in page and f'value="{dave.pk}"' in page
+    for person in (carol, dave):
+        _packet(client, "service", {"person": person.pk, "role": "Chat agent", "sections": ["policies"]})
+    assert {p.params["person"] for p in StoredPDF.objects.all()} == {carol.pk, dave.pk}

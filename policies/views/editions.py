@@ -14,7 +14,7 @@ from .. import acknowledgements, pdfs, selectors, services
 from ..diffing import word_diff
 from ..models import PDFKind, StoredPDF
 from ..models.edition import validate_edition_label
-from ..permissions import can_open_pdf, can_release_edition, require
+from ..permissions import can_make_packet_for, can_open_pdf, can_release_edition, require
 from ..rendering import document
 from .reading import bad_request, pdf_response, render_entry
 
@@ -180,15 +180,20 @@ def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
     sections = [s for s in selectors.manual_snapshot(manual_obj, bodies=False).sections if s.entries]
     form = OnboardingForm(request.POST or None)
     form.fields["sections"].choices = [(s.slug, s.title) for s in sections]
+    # Everyone may be named in the form's data, so that naming someone you may not is refused with a 403 that
+    # says why; the list offers only the people this user may name.
+    form.fields["person"].widget.choices = [("", form.fields["person"].empty_label)] + [
+        (p.pk, p.get_full_name() or p.username)
+        for p in form.fields["person"].queryset
+        if can_make_packet_for(request.user, p)
+    ]
     if request.method == "POST" and form.is_valid():
-        chosen = [s.slug for s in sections if s.slug in form.cleaned_data["sections"]]
         person = form.cleaned_data["person"]
-        params = {"role": form.cleaned_data["role"].strip(), "sections": chosen}
-        if person is not None:
-            params |= {"person": person.pk, "name": person.get_full_name() or person.username}
-        pdf = pdfs.pdf_request(manual=manual_obj, user=request.user, kind=PDFKind.ONBOARDING, params=params)
-        if person is not None:
-            pdf.requesters.add(person)  # the packet is theirs: they may open it and sign it
+        require(can_make_packet_for(request.user, person), pdfs.PACKET_FOR_SOMEONE_ELSE)
+        pdf = pdfs.packet_request(
+            manual=manual_obj, user=request.user, role=form.cleaned_data["role"], person=person,
+            sections=[s.slug for s in sections if s.slug in form.cleaned_data["sections"]],
+        )  # fmt: skip
         return redirect(reverse("policies:pdf_status", kwargs={"manual": manual_obj.slug, "pdf": pdf.pk}))
     if not sections:
         return bad_request(
