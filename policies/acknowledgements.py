@@ -144,26 +144,89 @@ def version_to_acknowledge(entry: Entry):
     return entry.live_version
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a person may not acknowledge a version now (``acknowledge_refusal``)."""
+
+    code: str
+    message: str
+
+
+NOT_LIVE = Refusal("not_live", "Only a published entry can be acknowledged.")
+NOT_FOR_YOU = Refusal("not_for_you", "This entry does not apply to your teams, so there is nothing to acknowledge.")
+ALREADY_DONE = Refusal("done", "You have already acknowledged this version.")
+CHECK_NEEDED = Refusal("check_needed", "Answer the entry's comprehension check on its page first.")
+
+
+@dataclass
+class AckFacts:
+    """What the acknowledgement rule needs to know about one person, read for many versions at once."""
+
+    teams: set[str]
+    latest: dict[int, Acknowledgement]  # entry id -> the newest version they acknowledged
+    passed: set[int]  # ids of the versions whose comprehension check they passed
+
+
+def ack_facts(user, versions) -> AckFacts:
+    """The facts ``acknowledge_refusal`` weighs for ``user`` and ``versions``. Three queries at most."""
+    checked = [v.pk for v in versions if v.questions]
+    passed = QuizAttempt.objects.filter(user=user, version_id__in=checked, passed=True).values_list("version_id")
+    return AckFacts(
+        teams=user_team_slugs(user),
+        latest=_latest_acks(user, {v.entry_id for v in versions}),
+        passed={pk for (pk,) in passed} if checked else set(),
+    )
+
+
+def acknowledge_refusal(*, entry: Entry, version: EntryVersion, facts: AckFacts) -> Refusal | None:
+    """The acknowledgement rule, for every way of acknowledging (the entry's page, signing a packet): whether the
+    person ``facts`` describe may acknowledge ``version`` of ``entry`` now, or what stops them.
+
+    The version must be one readers acknowledge now (the live one, or a material change to read ahead), apply to
+    their teams, not be acknowledged already (it or a later version), and, where it has a comprehension check,
+    they must have passed that check for this very version: no other way of acknowledging skips it.
+    """
+    readable = {entry.live_version_id}
+    if entry.scheduled_version_id and entry.ack_version_id == entry.scheduled_version_id:
+        readable.add(entry.scheduled_version_id)
+    if not entry.is_live or version.pk not in readable:
+        return NOT_LIVE
+    if not applies_to(version.audience, facts.teams):
+        return NOT_FOR_YOU
+    latest = facts.latest.get(entry.pk)
+    if latest is not None and latest.version.number >= version.number:
+        return ALREADY_DONE
+    if version.questions and version.pk not in facts.passed:
+        return CHECK_NEEDED
+    return None
+
+
+def _record(*, user, entry: Entry, version: EntryVersion, source: str, at: datetime, reason: str) -> Acknowledgement:
+    ack = Acknowledgement(user=user, entry=entry, version=version, source=source, acknowledged_at=at)
+    ack._history_user = user
+    ack._change_reason = reason
+    ack.save()
+    return ack
+
+
 def entry_acknowledge(*, entry: Entry, user, answers=None, source: str = AckSource.ENTRY, at: datetime | None = None):
     """Record that ``user`` has read the entry's live version (or the one to read ahead: ``version_to_acknowledge``)
     and will follow it. Doing it twice changes nothing.
 
-    Where the version has a comprehension check, ``answers`` (the chosen index per question) must all be right:
-    every try is recorded, and a wrong one raises ``WrongAnswers`` naming the questions to reread. Refused for an
-    entry that is not live or does not apply to them.
+    Where the version has a comprehension check not yet passed, ``answers`` (the chosen index per question) must
+    all be right: every try is recorded, and a wrong one raises ``WrongAnswers`` naming the questions to reread.
+    Anything else ``acknowledge_refusal`` refuses raises ``ValidationError`` saying why.
     """
     require(can_read(user), "Sign in to acknowledge.")
-    entry = Entry.objects.select_related("live_version", "ack_version").get(pk=entry.pk)
+    entry = Entry.objects.select_related("live_version", "ack_version", "scheduled_version").get(pk=entry.pk)
     if not entry.is_live:
-        raise ValidationError("Only a published entry can be acknowledged.")
-    if not applies_to(entry.ack_version.audience if entry.ack_version else entry.live_version.audience,
-                      user_team_slugs(user)):  # fmt: skip
-        raise ValidationError("This entry does not apply to your teams, so there is nothing to acknowledge.")
+        raise ValidationError(NOT_LIVE.message, code=NOT_LIVE.code)
     target = version_to_acknowledge(entry)
-    existing = Acknowledgement.objects.filter(user=user, version=target).first()
-    if existing:
-        return existing
-    if target.questions and source == AckSource.ENTRY:
+    facts = ack_facts(user, [target])
+    refusal = acknowledge_refusal(entry=entry, version=target, facts=facts)
+    if refusal is ALREADY_DONE:
+        return facts.latest[entry.pk]
+    if refusal is CHECK_NEEDED:
         wrong = check_answers(target, answers)
         attempt = QuizAttempt(user=user, entry=entry, version=target, wrong=wrong, passed=not wrong,
                               answers=[a if isinstance(a, int) else None for a in (answers or [])])  # fmt: skip
@@ -172,45 +235,59 @@ def entry_acknowledge(*, entry: Entry, user, answers=None, source: str = AckSour
         attempt.save()
         if wrong:
             raise WrongAnswers(wrong)  # not in a transaction: the attempt is kept
-    ack = Acknowledgement(user=user, entry=entry, version=target, source=source,
-                          acknowledged_at=at or timezone.now())  # fmt: skip
-    ack._history_user = user
-    ack._change_reason = f"Acknowledged version {target.number}"
+        facts.passed.add(target.pk)
+        refusal = acknowledge_refusal(entry=entry, version=target, facts=facts)
+    if refusal is not None:
+        raise ValidationError(refusal.message, code=refusal.code)
     try:
         with transaction.atomic():
-            ack.save()
+            return _record(user=user, entry=entry, version=target, source=source, at=at or timezone.now(),
+                           reason=f"Acknowledged version {target.number}")  # fmt: skip
     except IntegrityError:  # a second click that raced the first
-        return Acknowledgement.objects.get(user=user, version=entry.live_version)
-    return ack
+        return Acknowledgement.objects.get(user=user, version=target)
 
 
-def packet_sign(*, pdf, user) -> int:
-    """Acknowledge every version an onboarding packet contains that applies to ``user``; the number acknowledged.
+@dataclass
+class PacketSigning:
+    """What signing an onboarding packet did: how many entries it acknowledged, and the entries that still need
+    their comprehension check passed before they count."""
 
-    The versions are the ones printed in the packet. Versions already acknowledged are left as they are.
-    """
+    signed: int
+    needs_check: list[EntryVersion]
+
+
+def _packet_verdicts(pdf, user) -> list[tuple[EntryVersion, Refusal | None]]:
     from .pdfs import pdf_snapshot
 
-    require(can_read(user), "Sign in to sign the packet.")
     snapshot, _options = pdf_snapshot(pdf)
-    teams = user_team_slugs(user)
-    versions = [v for v in snapshot.entries if applies_to(v.audience, teams)]
-    if not versions:
+    versions = snapshot.entries
+    facts = ack_facts(user, versions)
+    return [(v, acknowledge_refusal(entry=v.entry, version=v, facts=facts)) for v in versions]
+
+
+def packet_checks_needed(*, pdf, user) -> list[EntryVersion]:
+    """The versions in an onboarding packet that ``user`` cannot acknowledge by signing it until they pass the
+    entry's comprehension check, in the packet's order."""
+    return [v for v, refusal in _packet_verdicts(pdf, user) if refusal is CHECK_NEEDED]
+
+
+def packet_sign(*, pdf, user) -> PacketSigning:
+    """Acknowledge every version an onboarding packet contains that ``user`` may acknowledge now
+    (``acknowledge_refusal``). The versions are the ones printed in the packet. Versions already acknowledged
+    are left as they are; versions with a comprehension check the person has not passed stay unacknowledged
+    and are returned, so the page can send them to the check.
+    """
+    require(can_read(user), "Sign in to sign the packet.")
+    verdicts = _packet_verdicts(pdf, user)
+    if all(refusal is NOT_FOR_YOU for _v, refusal in verdicts):
         raise ValidationError("Nothing in this packet applies to your teams, so there is nothing to sign.")
-    done = set(Acknowledgement.objects.filter(user=user, version__in=versions).values_list("version_id", flat=True))
     now = timezone.now()
-    signed = 0
+    to_sign = [v for v, refusal in verdicts if refusal is None]
     with transaction.atomic():
-        for version in versions:
-            if version.pk in done:
-                continue
-            ack = Acknowledgement(user=user, entry_id=version.entry_id, version=version, acknowledged_at=now,
-                                  source=AckSource.ONBOARDING)  # fmt: skip
-            ack._history_user = user
-            ack._change_reason = f"Signed the onboarding packet (version {version.number})"
-            ack.save()
-            signed += 1
-    return signed
+        for version in to_sign:
+            _record(user=user, entry=version.entry, version=version, source=AckSource.ONBOARDING, at=now,
+                    reason=f"Signed the onboarding packet (version {version.number})")  # fmt: skip
+    return PacketSigning(signed=len(to_sign), needs_check=[v for v, r in verdicts if r is CHECK_NEEDED])
 
 
 def acknowledged_as_of(manual: Manual, when: datetime) -> dict[tuple[int, int], EntryVersion]:
@@ -227,7 +304,8 @@ def acknowledged_as_of(manual: Manual, when: datetime) -> dict[tuple[int, int], 
 
 
 __all__ = [
-    "packet_sign",
+    "ALREADY_DONE", "CHECK_NEEDED", "NOT_FOR_YOU", "NOT_LIVE", "AckFacts", "PacketSigning", "Refusal",
+    "ack_facts", "acknowledge_refusal", "packet_checks_needed", "packet_sign",
     "changed_since",
     "AckState", "acknowledged_as_of", "applies_to", "due_date", "entry_acknowledge", "entry_state", "pending_for",
     "states_for",

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from . import selectors
 from .models import Edition, Manual, PDFKind, PDFStatus, StoredPDF
+from .permissions import can_make_packet_for, require
 from .rendering.document import LAYOUT_VERSION, render_manual_html
 from .rendering.pdf import PDFRenderError, render_in_subprocess
 from .tasks import make_pdf
@@ -63,6 +64,23 @@ def pdf_request(
     )
     if user is not None and user.is_authenticated:
         pdf.requesters.add(user)
+    return pdf
+
+
+PACKET_FOR_SOMEONE_ELSE = "Only managers make onboarding packets for other people; you may make one for yourself."
+
+
+def packet_request(*, manual: Manual, user, role: str, sections: list[str], person=None) -> StoredPDF:
+    """The onboarding packet of ``sections`` for a new hire's ``role``, naming ``person`` on its cover and
+    sign-off page when given; ``person`` may then open it and sign it. A reader may name only themselves
+    (``can_make_packet_for``)."""
+    require(can_make_packet_for(user, person), PACKET_FOR_SOMEONE_ELSE)
+    params = {"role": role.strip(), "sections": list(sections)}
+    if person is not None:
+        params |= {"person": person.pk, "name": person.get_full_name() or person.username}
+    pdf = pdf_request(manual=manual, user=user, kind=PDFKind.ONBOARDING, params=params)
+    if person is not None:
+        pdf.requesters.add(person)  # the packet is theirs: they may open it and sign it
     return pdf
 
 

@@ -139,6 +139,14 @@ def can_open_pdf(user, pdf) -> bool:
     return pdf.requested_by_id == user.pk or pdf.requesters.filter(pk=user.pk).exists()
 
 
+def can_make_packet_for(user, person) -> bool:
+    """Make an onboarding packet naming ``person`` (None: a packet naming nobody). Naming someone lets them open
+    and sign it, so a reader may name only themselves; managers name anyone."""
+    if not can_read(user):
+        return False
+    return person is None or person.pk == user.pk or can_manage_people(user)
+
+
 def role_name(user) -> str:
     if not can_read(user):
         return "Visitor"

@@ -2,10 +2,14 @@
 
 from io import BytesIO
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from pypdf import PdfReader
 
-from policies import acknowledgements, services
-from policies.models import Acknowledgement, AckSource
+from policies import acknowledgements, pdfs, services
+from policies.models import Acknowledgement, AckSource, Manual, StoredPDF
+
+from .conftest import publish
 
 
 def _pdf_bytes(response) -> bytes:
@@ -77,3 +81,99 @@ def test_a_material_change_after_signing_asks_again(client, alice, bob, carol, m
 
     publish(entry, author=bob, approver=alice, summary="Longer window")
     assert [s.entry.pk for s in acknowledgements.pending_for(carol)] == [entry.pk]
+
+
+QUESTIONS = [{"prompt": "How long is the refund window?", "choices": ["14 days", "30 days"], "answer": 1}]
+
+
+@pytest.fixture
+def quizzed(make_entry, alice, mallory):
+    """A published entry with a comprehension check, and beside it one without."""
+    make_entry("exchanges", title="Exchanges")
+    entry = make_entry("refund-policy", title="Refund policy")
+    services.entry_save_draft(entry=entry, manual=entry.manual, user=alice, data={"questions": QUESTIONS})
+    publish(entry, author=alice, approver=mallory, summary="Added a comprehension check")
+    entry.refresh_from_db()
+    return entry
+
+
+def _fail_the_check(client, entry):
+    response = client.post(f"/manuals/service/{entry.slug}/acknowledge/", {"version": "2", "q1": "0"})
+    assert response.status_code == 400
+
+
+def test_signing_a_packet_does_not_acknowledge_an_entry_whose_check_failed_and_says_which(client, carol, quizzed):
+    client.force_login(carol)
+    _fail_the_check(client, quizzed)
+    status_url = _packet(client, "service", {"person": carol.pk, "role": "Chat agent", "sections": ["policies"]})
+    response = client.post(status_url + "sign/", follow=True)
+    page = response.content.decode()
+    assert "You acknowledged 1 entry of the packet." in page
+    assert "Not yet acknowledged, until you pass their comprehension check: “Refund policy”" in page
+    assert "Still needing their comprehension check" in page
+    assert f'href="/manuals/service/{quizzed.slug}/">Refund policy</a>' in page
+    assert list(Acknowledgement.objects.filter(user=carol).values_list("entry__slug", flat=True)) == ["exchanges"]
+    assert [s.entry.pk for s in acknowledgements.pending_for(carol)] == [quizzed.pk]
+
+
+def test_once_the_check_is_passed_the_packet_counts_the_entry_done(client, carol, quizzed):
+    client.force_login(carol)
+    _fail_the_check(client, quizzed)
+    status_url = _packet(client, "service", {"role": "Chat agent", "sections": ["policies"]})
+    client.post(status_url + "sign/")
+    client.post(f"/manuals/service/{quizzed.slug}/acknowledge/", {"version": "2", "q1": "1"})
+    page = client.get(status_url).content.decode()
+    assert "Still needing their comprehension check" not in page
+    response = client.post(status_url + "sign/", follow=True)
+    assert "Not yet acknowledged" not in response.content.decode()
+    assert acknowledgements.pending_for(carol) == []
+
+
+def test_a_passed_check_for_the_version_is_what_lets_it_be_acknowledged(carol, quizzed):
+    version = quizzed.live_version
+    facts = acknowledgements.ack_facts(carol, [version])
+    assert acknowledgements.acknowledge_refusal(entry=quizzed, version=version, facts=facts).code == "check_needed"
+    facts.passed.add(version.pk)
+    assert acknowledgements.acknowledge_refusal(entry=quizzed, version=version, facts=facts) is None
+    earlier = quizzed.versions.get(number=1)
+    facts.passed = {earlier.pk}  # a check passed on another version does not count for this one
+    assert acknowledgements.acknowledge_refusal(entry=quizzed, version=version, facts=facts).code == "check_needed"
+
+
+def test_no_source_of_acknowledgement_skips_the_check(carol, quizzed):
+    with pytest.raises(acknowledgements.WrongAnswers):
+        acknowledgements.entry_acknowledge(entry=quizzed, user=carol, source=AckSource.ONBOARDING)
+    assert not Acknowledgement.objects.exists()
+
+
+def test_an_agent_cannot_make_a_packet_naming_someone_else(client, carol, dave, make_entry):
+    make_entry()
+    client.force_login(carol)
+    page = client.get("/manuals/service/onboarding/").content.decode()
+    assert f'value="{carol.pk}"' in page and f'value="{dave.pk}"' not in page  # only themselves to choose
+    response = client.post("/manuals/service/onboarding/",
+                           {"person": dave.pk, "role": "Chat agent", "sections": ["policies"]})  # fmt: skip
+    assert response.status_code == 403
+    assert "Only managers make onboarding packets for other people" in response.content.decode()
+    assert not StoredPDF.objects.exists()
+    with pytest.raises(PermissionDenied):
+        pdfs.packet_request(manual=Manual.objects.get(), user=carol, person=dave, role="Agent", sections=["policies"])
+
+
+def test_an_agent_may_make_a_packet_naming_themselves_and_sign_it(client, carol, make_entry):
+    make_entry()
+    client.force_login(carol)
+    status_url = _packet(client, "service", {"person": carol.pk, "role": "Chat agent", "sections": ["policies"]})
+    assert StoredPDF.objects.get().params["person"] == carol.pk
+    response = client.post(status_url + "sign/", follow=True)
+    assert "You acknowledged 1 entry of the packet." in response.content.decode()
+
+
+def test_a_manager_may_make_a_packet_naming_anyone(client, alice, carol, dave, make_entry):
+    make_entry()
+    client.force_login(alice)
+    page = client.get("/manuals/service/onboarding/").content.decode()
+    assert f'value="{carol.pk}"' in page and f'value="{dave.pk}"' in page
+    for person in (carol, dave):
+        _packet(client, "service", {"person": person.pk, "role": "Chat agent", "sections": ["policies"]})
+    assert {p.params["person"] for p in StoredPDF.objects.all()} == {carol.pk, dave.pk}

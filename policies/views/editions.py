@@ -14,7 +14,7 @@ from .. import acknowledgements, pdfs, selectors, services
 from ..diffing import word_diff
 from ..models import PDFKind, StoredPDF
 from ..models.edition import validate_edition_label
-from ..permissions import can_open_pdf, can_release_edition, require
+from ..permissions import can_make_packet_for, can_open_pdf, can_release_edition, require
 from ..rendering import document
 from .reading import bad_request, pdf_response, render_entry
 
@@ -148,19 +148,27 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
 @login_required
 @require_POST
 def onboarding_sign(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
-    """Signing the onboarding packet in the app acknowledges every version it contains."""
+    """Signing the onboarding packet in the app acknowledges every version it contains that the person may
+    acknowledge now; entries with a comprehension check wait until they pass it."""
     stored = StoredPDF.objects.select_related("manual").filter(pk=pdf, manual__slug=manual).first()
     if stored is None or stored.kind != PDFKind.ONBOARDING:
         raise Http404("No such onboarding packet.")
     require(can_open_pdf(request.user, stored), "This onboarding packet was made for someone else.")
     try:
-        signed = acknowledgements.packet_sign(pdf=stored, user=request.user)
+        signing = acknowledgements.packet_sign(pdf=stored, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        signed = signing.signed
         messages.success(
             request, f"Signed. You acknowledged {signed} entr{'y' if signed == 1 else 'ies'} of the packet."
         )
+        if signing.needs_check:
+            titles = ", ".join(f"“{v.title}”" for v in signing.needs_check)
+            messages.warning(
+                request, f"Not yet acknowledged, until you pass their comprehension check: {titles}. "
+                "The links below take you to each check.",
+            )  # fmt: skip
     return redirect(reverse("policies:pdf_status", kwargs={"manual": manual, "pdf": stored.pk}))
 
 
@@ -172,15 +180,20 @@ def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
     sections = [s for s in selectors.manual_snapshot(manual_obj, bodies=False).sections if s.entries]
     form = OnboardingForm(request.POST or None)
     form.fields["sections"].choices = [(s.slug, s.title) for s in sections]
+    # Everyone may be named in the form's data, so that naming someone you may not is refused with a 403 that
+    # says why; the list offers only the people this user may name.
+    form.fields["person"].widget.choices = [("", form.fields["person"].empty_label)] + [
+        (p.pk, p.get_full_name() or p.username)
+        for p in form.fields["person"].queryset
+        if can_make_packet_for(request.user, p)
+    ]
     if request.method == "POST" and form.is_valid():
-        chosen = [s.slug for s in sections if s.slug in form.cleaned_data["sections"]]
         person = form.cleaned_data["person"]
-        params = {"role": form.cleaned_data["role"].strip(), "sections": chosen}
-        if person is not None:
-            params |= {"person": person.pk, "name": person.get_full_name() or person.username}
-        pdf = pdfs.pdf_request(manual=manual_obj, user=request.user, kind=PDFKind.ONBOARDING, params=params)
-        if person is not None:
-            pdf.requesters.add(person)  # the packet is theirs: they may open it and sign it
+        require(can_make_packet_for(request.user, person), pdfs.PACKET_FOR_SOMEONE_ELSE)
+        pdf = pdfs.packet_request(
+            manual=manual_obj, user=request.user, role=form.cleaned_data["role"], person=person,
+            sections=[s.slug for s in sections if s.slug in form.cleaned_data["sections"]],
+        )  # fmt: skip
         return redirect(reverse("policies:pdf_status", kwargs={"manual": manual_obj.slug, "pdf": pdf.pk}))
     if not sections:
         return bad_request(

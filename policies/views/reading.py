@@ -254,7 +254,13 @@ def pdf_status(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
                 "download": download if stored.status == PDFStatus.DONE else None,
             }  # fmt: skip
         )
-    return render(request, "policies/pdf_status.html", {"manual": stored.manual, "pdf": stored, "download": download})
+    needs_check = []
+    if stored.kind == PDFKind.ONBOARDING and stored.status == PDFStatus.DONE:
+        needs_check = acknowledgements.packet_checks_needed(pdf=stored, user=request.user)
+    return render(
+        request, "policies/pdf_status.html",
+        {"manual": stored.manual, "pdf": stored, "download": download, "needs_check": needs_check},
+    )  # fmt: skip
 
 
 @require_GET
