@@ -79,8 +79,11 @@ class _Counts:
 
     @property
     def percent(self) -> int:
-        # Rounded down, so 100% means everyone, never 199 of 200.
-        return 100 * self.done // self.asked if self.asked else 100
+        # Rounded to the nearest (6 of 7 is 86%), but 100% only when everyone has: 199 of 200 is 99%.
+        if not self.asked:
+            return 100
+        share = (200 * self.done + self.asked) // (2 * self.asked)  # half up, in whole numbers
+        return min(share, 99) if self.done < self.asked else 100
 
     @property
     def state(self) -> str:

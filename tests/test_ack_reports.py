@@ -420,3 +420,13 @@ def test_the_report_takes_a_fixed_number_of_queries(client, django_assert_num_qu
     report_queries(edition)
     large = [_page_queries(client, url) for url in urls]
     assert large == small  # the same as at the small size
+
+
+@pytest.mark.parametrize(("done", "asked", "shown"), [(6, 7, 86), (1, 3, 33), (2, 3, 67), (199, 200, 99), (7, 7, 100),
+                                                      (0, 5, 0), (0, 0, 100)])  # fmt: skip
+def test_shares_of_acknowledgement_are_rounded_and_100_means_everyone(done, asked, shown):
+    from policies.ack_reports import EntryRow
+
+    row = EntryRow.__new__(EntryRow)
+    row.done, row.asked, row.overdue = done, asked, 0
+    assert row.percent == shown
