@@ -212,3 +212,11 @@ def test_a_manager_in_the_admin_cannot_untick_four_eyes(client, alice, manual):
     assert response.status_code == 302
     manual.refresh_from_db()
     assert manual.require_second_approver and manual.mission == "Be kind."
+
+
+def test_the_review_queue_tells_other_managers_a_request_waits(client, manual, alice, mallory):
+    services.manual_four_eyes_set(manual=manual, user=alice, on=False)
+    client.force_login(mallory)
+    assert "Turning off four-eyes approval waits for you" in client.get("/manuals/service/review/").content.decode()
+    client.force_login(alice)
+    assert "Turning off four-eyes approval waits for you" not in client.get("/manuals/service/review/").content.decode()
