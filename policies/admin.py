@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import Entry, EntryVersion, Manual, Section
+from .permissions import can_switch_off_four_eyes
 
 
 class NoDeleteMixin:
@@ -16,10 +17,21 @@ class NoDeleteMixin:
 class ManualAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ("title", "organisation", "slug", "require_second_approver")
     prepopulated_fields = {"slug": ("title",)}
-    fields = ("title", "slug", "organisation", "mission", "vision", "require_second_approver")
+    fields = (
+        "title", "slug", "organisation", "mission", "vision", "require_second_approver",
+        "four_eyes_off_requested_by", "four_eyes_off_requested_at",
+    )  # fmt: skip
+    REQUEST_FIELDS = ("four_eyes_off_requested_by", "four_eyes_off_requested_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Four eyes binds managers: one of them turns it off by asking on the manual's settings page, where another
+        # manager decides. Administrators may change it here; the service records why either way.
+        if can_switch_off_four_eyes(request.user):
+            return self.REQUEST_FIELDS
+        return ("require_second_approver", *self.REQUEST_FIELDS)
 
     def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data[f] for f in self.fields}
+        data = {f: form.cleaned_data[f] for f in self.fields if f in form.cleaned_data}
         saved = services.manual_save(manual=Manual.objects.get(pk=obj.pk) if change else None, user=request.user,
                                      data=data, reason="Edited in the admin")  # fmt: skip
         obj.pk = saved.pk
@@ -78,7 +90,7 @@ class EntryAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 @admin.register(EntryVersion)
 class EntryVersionAdmin(SimpleHistoryAdmin):
-    list_display = ("entry", "number", "approver", "approved_at", "is_material")
+    list_display = ("entry", "number", "approver", "approved_by_author", "approved_at", "is_material")
     list_filter = ("entry__manual",)
 
     def has_change_permission(self, request, obj=None):

@@ -181,6 +181,10 @@ class ManualForm(forms.ModelForm):
         model = Manual
         fields = ["title", "organisation", "mission", "vision", "channels", "require_second_approver", "ack_days"]
         widgets = {"mission": forms.Textarea(attrs={"rows": 4}), "vision": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "require_second_approver": "A draft must be approved by someone other than its last author. A manager "
+            "who turns it off asks another manager, who approves it here; an administrator turns it off at once.",
+        }
 
     channels = forms.MultipleChoiceField(
         label="Channels served",
@@ -215,7 +219,10 @@ class NewManualForm(ManualForm):
 
     class Meta(ManualForm.Meta):
         fields = ["title", "slug", *ManualForm.Meta.fields[1:]]
-        help_texts = {"slug": "Part of the web address, e.g. customer-service. It cannot be changed later."}
+        help_texts = {
+            **ManualForm.Meta.help_texts,
+            "slug": "Part of the web address, e.g. customer-service. It cannot be changed later.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

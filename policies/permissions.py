@@ -105,6 +105,22 @@ def four_eyes_blocks(user, entry) -> bool:
     return bool(entry.manual.require_second_approver and entry.last_author_id == user.pk)
 
 
+def can_switch_off_four_eyes(user) -> bool:
+    """Turn a manual's four-eyes approval off at once: administrators. It binds managers, so a manager's wish to
+    turn it off is a request that another manager decides (``can_decide_four_eyes_off``)."""
+    return can_manage(user) and user.is_superuser
+
+
+def can_decide_four_eyes_off(user, manual) -> bool:
+    """Approve or decline a pending request to turn four-eyes approval off: any manager but the one who asked."""
+    return can_manage(user) and manual.four_eyes_off_pending and manual.four_eyes_off_requested_by_id != user.pk
+
+
+def can_withdraw_four_eyes_off(user, manual) -> bool:
+    """Take back one's own pending request to turn four-eyes approval off."""
+    return can_manage(user) and manual.four_eyes_off_pending and manual.four_eyes_off_requested_by_id == user.pk
+
+
 def can_approve_entry(user, entry) -> bool:
     """Whether to offer ``user`` the approval of ``entry`` now (the service checks it again when it happens)."""
     from .models import EntryStatus

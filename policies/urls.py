@@ -35,6 +35,7 @@ urlpatterns = [
     path("<slug:manual>/reviews/reminders/", views.review_reminders, name="review_reminders"),
     path("<slug:manual>/preview/", views.markdown_preview, name="markdown_preview"),
     path("<slug:manual>/settings/", views.manual_settings, name="manual_settings"),
+    path("<slug:manual>/settings/four-eyes/", views.manual_four_eyes, name="manual_four_eyes"),
     path("<slug:manual>/sections/", views.manual_organise, name="manual_organise"),
     path("<slug:manual>/sections/new/", views.section_edit, name="section_create"),
     path("<slug:manual>/sections/<slug:section>/", views.section_edit, name="section_edit"),

@@ -31,6 +31,7 @@ def editing_urls(entry):
         ("post", f"/manuals/{m}/preview/"),
         ("get", f"/manuals/{m}/settings/"),
         ("post", f"/manuals/{m}/settings/"),
+        ("post", f"/manuals/{m}/settings/four-eyes/"),
         ("get", f"/manuals/{m}/sections/"),
         ("post", f"/manuals/{m}/sections/"),
         ("get", f"/manuals/{m}/sections/new/"),

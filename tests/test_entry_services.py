@@ -65,9 +65,10 @@ def test_four_eyes_stops_the_author_approving_their_own_draft(make_entry, alice)
     assert not EntryVersion.objects.filter(entry=entry).exists()
 
 
-def test_four_eyes_can_be_switched_off_per_manual(make_entry, alice):
+def test_four_eyes_can_be_switched_off_per_manual(make_entry, alice, mallory):
     entry = make_entry(published=False)
     services.manual_save(manual=entry.manual, user=alice, data={"require_second_approver": False})
+    services.manual_four_eyes_off_approve(manual=entry.manual, user=mallory)  # not by the manager it binds
     services.entry_save_draft(entry=entry, manual=entry.manual, user=alice, data={"body": "Manager's text"})
     services.entry_submit(entry=entry, user=alice)
     assert (

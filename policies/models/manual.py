@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -20,6 +21,13 @@ class Manual(models.Model):
         default=True,
         help_text="A draft must be approved by someone other than its last author.",
     )
+    # Four eyes binds managers, so one of them cannot turn it off alone: a manager's request waits here until
+    # another manager approves or declines it (``services.manual_four_eyes_*``). Administrators turn it off
+    # directly; turning it on needs nobody.
+    four_eyes_off_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    four_eyes_off_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     ack_days = models.PositiveSmallIntegerField(
         "days to acknowledge",
         default=14,
@@ -48,6 +56,11 @@ class Manual(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:manual_home", kwargs={"manual": self.slug})
+
+    @property
+    def four_eyes_off_pending(self) -> bool:
+        """Someone asked to turn four-eyes approval off and no other manager has decided yet."""
+        return self.four_eyes_off_requested_at is not None
 
 
 class Section(models.Model):

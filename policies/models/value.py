@@ -107,6 +107,8 @@ class SharedValueVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(default=timezone.now)
+    # The change was approved by the person who proposed it (four eyes was off, or an import published it).
+    approved_by_author = models.BooleanField(default=False)
     entry_versions = models.ManyToManyField(EntryVersion, blank=True, related_name="value_changes")
 
     history = HistoricalRecords()

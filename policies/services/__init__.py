@@ -23,7 +23,15 @@ from .entries import (
     entry_submit,
     normalise_entry_data,
 )
-from .manuals import entries_reorder, manual_save, section_save, sections_reorder
+from .manuals import (
+    entries_reorder,
+    manual_four_eyes_off_approve,
+    manual_four_eyes_off_decline,
+    manual_four_eyes_set,
+    manual_save,
+    section_save,
+    sections_reorder,
+)
 from .values import (
     value_approve,
     value_create,
@@ -39,6 +47,7 @@ __all__ = [
     "edition_draft_notes", "edition_release", "edition_suggest_label", "entries_reorder", "entry_approve",
     "entry_broken_links", "entry_changes_since", "entry_delete_draft", "entry_move", "entry_reinstate",
     "entry_request_changes", "entry_restore", "entry_retire", "entry_save_draft", "entry_submit", "manual_link_map",
+    "manual_four_eyes_off_approve", "manual_four_eyes_off_decline", "manual_four_eyes_set",
     "manual_save", "normalise_entry_data", "section_save", "sections_reorder",
     "value_approve", "value_create", "value_relabel", "value_request_changes", "value_save_draft", "value_submit",
     "value_withdraw",

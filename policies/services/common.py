@@ -24,7 +24,9 @@ class TransitionError(ValidationError):
     - ``nothing_to_submit`` / ``nothing_to_publish``: no unpublished changes.
     - ``broken_links``: the text links to entries that do not exist, or to addresses that cannot be opened.
     - ``not_in_review``: approving or sending back an entry that is not in review.
-    - ``four_eyes``: the approver wrote the latest changes and the manual asks for a second person.
+    - ``four_eyes``: the approver wrote the latest changes and the manual asks for a second person, or the
+      manager who asked to turn four-eyes approval off tries to approve their own request.
+    - ``no_request``: approving or declining a request to turn four-eyes approval off when none is waiting.
     - ``not_reviewed``: an approval that does not say which text the reviewer saw.
     - ``stale_review``: the draft changed after the reviewer opened it.
     """

@@ -347,6 +347,7 @@ def entry_approve(
         author=entry.last_author,
         approver=user,
         approved_at=now,
+        approved_by_author=entry.last_author_id == user.pk,
         change_summary=change_summary,
         is_material=is_material,
     )

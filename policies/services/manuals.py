@@ -7,32 +7,143 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Entry, Manual, Section
-from ..permissions import can_manage, require
+from ..permissions import (
+    can_decide_four_eyes_off,
+    can_manage,
+    can_switch_off_four_eyes,
+    can_withdraw_four_eyes_off,
+    require,
+)
 from ..rendering.markdown import render_markdown
 from ..slugs import manual_slug_problem
 from ..text import normalise_text
-from .common import apply_changes, manual_link_map, save_with_history, touch_manual
+from .common import TransitionError, apply_changes, manual_link_map, save_with_history, touch_manual
 
 MANUAL_TEXT_FIELDS = ("mission", "vision")
 
 
+@transaction.atomic
 def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") -> Manual:
-    """Create a manual or change its title, organisation, mission, vision or settings."""
+    """Create a manual or change its title, organisation, mission, vision or settings.
+
+    Four-eyes approval (``require_second_approver``) is not set here like the other settings: it goes through
+    ``manual_four_eyes_set``, so turning it off by a manager becomes a request another manager decides, and
+    each change is recorded under its own reason. A new manual starts with it as its creator may set it.
+    """
     require(can_manage(user), "Only managers can change a manual.")
     data = {k: normalise_text(v) if k in MANUAL_TEXT_FIELDS else v for k, v in data.items()}
+    wanted = data.pop("require_second_approver", None)
     creating = manual is None
     manual = manual or Manual()
+    if creating and wanted is not None and (wanted or can_switch_off_four_eyes(user)):
+        data["require_second_approver"] = bool(wanted)
     if "slug" in data and data["slug"] != manual.slug:
         problem = manual_slug_problem(data["slug"], manual=manual)
         if problem:
             raise ValidationError({"slug": problem})
-    if not apply_changes(manual, data) and not creating:
+    if apply_changes(manual, data) or creating:
+        link_map = manual_link_map(manual) if manual.pk else None
+        manual.mission_html = render_markdown(manual.mission, link_map=link_map)
+        manual.vision_html = render_markdown(manual.vision, link_map=link_map)
+        manual.content_changed_at = timezone.now()
+        default = "Edited the manual"
+        if creating:
+            default = "Created the manual" + ("" if manual.require_second_approver else ", four-eyes approval off")
+        save_with_history(manual, user=user, reason=reason or default)
+    if wanted is not None:  # compared with the stored row, which the caller's copy may not match
+        manual = manual_four_eyes_set(manual=manual, user=user, on=bool(wanted))
+    return manual
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else "someone"
+
+
+@transaction.atomic
+def manual_four_eyes_set(*, manual: Manual, user, on: bool) -> Manual:
+    """Turn the manual's four-eyes approval on or off, as far as ``user`` may.
+
+    Turning it on takes effect at once, whoever asks. Turning it off takes effect at once only for an
+    administrator; a manager's wish is recorded as a pending request (``four_eyes_off_requested_by``) that
+    another manager approves or declines, and until then approval still needs a second person. Asking again
+    while a request waits changes nothing.
+    """
+    require(can_manage(user), "Only managers can change a manual.")
+    manual = Manual.objects.select_for_update().get(pk=manual.pk)
+    if on:
+        if not manual.require_second_approver:
+            manual.require_second_approver = True
+            save_with_history(manual, user=user, reason=f"Four-eyes approval turned on by {_name(user)}")
         return manual
-    link_map = manual_link_map(manual) if manual.pk else None
-    manual.mission_html = render_markdown(manual.mission, link_map=link_map)
-    manual.vision_html = render_markdown(manual.vision, link_map=link_map)
-    manual.content_changed_at = timezone.now()
-    save_with_history(manual, user=user, reason=reason or ("Created the manual" if creating else "Edited the manual"))
+    if not manual.require_second_approver:
+        return manual
+    if can_switch_off_four_eyes(user):
+        if manual.four_eyes_off_pending:
+            requester = manual.four_eyes_off_requested_by
+            reason = f"Four-eyes approval turned off, requested by {_name(requester)}, approved by {_name(user)}"
+        else:
+            reason = f"Four-eyes approval turned off by {_name(user)}"
+        _four_eyes_off(manual, user=user, reason=reason + " (administrator)")
+        return manual
+    if not manual.four_eyes_off_pending:
+        manual.four_eyes_off_requested_by = user
+        manual.four_eyes_off_requested_at = timezone.now()
+        save_with_history(
+            manual,
+            user=user,
+            reason=f"Turning off four-eyes approval requested by {_name(user)}; it waits for another manager",
+        )
+    return manual
+
+
+def _pending_request(manual: Manual) -> Manual:
+    manual = Manual.objects.select_for_update().select_related("four_eyes_off_requested_by").get(pk=manual.pk)
+    if not manual.four_eyes_off_pending:
+        raise TransitionError("Nobody is waiting to turn off four-eyes approval.", code="no_request")
+    return manual
+
+
+def _four_eyes_off(manual: Manual, *, user, reason: str) -> None:
+    manual.require_second_approver = False
+    manual.four_eyes_off_requested_by = None
+    manual.four_eyes_off_requested_at = None
+    save_with_history(manual, user=user, reason=reason)
+
+
+@transaction.atomic
+def manual_four_eyes_off_approve(*, manual: Manual, user) -> Manual:
+    """Approve another manager's request to turn four-eyes approval off: it is off from now on."""
+    require(can_manage(user), "Only managers can change a manual.")
+    manual = _pending_request(manual)
+    if not can_decide_four_eyes_off(user, manual):
+        raise TransitionError(
+            "Four eyes: another manager must approve turning it off, not the one who asked.", code="four_eyes"
+        )
+    requester = manual.four_eyes_off_requested_by
+    _four_eyes_off(
+        manual,
+        user=user,
+        reason=f"Four-eyes approval turned off, requested by {_name(requester)}, approved by {_name(user)}",
+    )
+    return manual
+
+
+@transaction.atomic
+def manual_four_eyes_off_decline(*, manual: Manual, user) -> Manual:
+    """Decline a request to turn four-eyes approval off, or withdraw one's own: it stays on."""
+    require(can_manage(user), "Only managers can change a manual.")
+    manual = _pending_request(manual)
+    requester = manual.four_eyes_off_requested_by
+    if can_withdraw_four_eyes_off(user, manual):
+        reason = f"Request to turn off four-eyes approval withdrawn by {_name(user)}; it stays on"
+    else:
+        reason = (
+            f"Turning off four-eyes approval declined, requested by {_name(requester)}, declined by {_name(user)}; "
+            "it stays on"
+        )
+    manual.four_eyes_off_requested_by = None
+    manual.four_eyes_off_requested_at = None
+    save_with_history(manual, user=user, reason=reason)
     return manual
 
 

@@ -50,6 +50,7 @@ def value_create(*, manual: Manual, user, name: str, label: str, value: str, rea
     shared = SharedValue(manual=manual, name=name, label=label, value=value, created_by=user, last_author=user)
     reason = reason or "Created"
     save_with_history(shared, user=user, reason=reason)
+    # A definition, not an approval (no entry uses the name yet), so ``approved_by_author`` stays unset.
     version = SharedValueVersion(
         shared_value=shared, number=1, label=label, value=value, reason=reason,
         change_summary=_sentence(f"{label}: {value}"), is_material=False, author=user, approver=user,
@@ -211,6 +212,7 @@ def value_approve(
         shared_value=shared, number=(last.number + 1) if last else 1, label=shared.label, value=new,
         previous_value=old, reason=shared.draft_reason, change_summary=summary, is_material=material,
         author=shared.last_author, approver=user, approved_at=now,
+        approved_by_author=shared.last_author_id == user.pk,
     )  # fmt: skip
     save_with_history(version, user=user, reason=summary)
     shared.value = new
@@ -292,6 +294,7 @@ def _republish(
         author=change.author,
         approver=user,
         approved_at=now,
+        approved_by_author=change.approved_by_author,
         takes_effect_at=effect,
         change_summary=change.change_summary,
         is_material=change.is_material,

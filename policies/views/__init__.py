@@ -28,7 +28,7 @@ from .editions import (
     onboarding,
     onboarding_sign,
 )
-from .organise import manual_create, manual_organise, manual_settings, section_edit
+from .organise import manual_create, manual_four_eyes, manual_organise, manual_settings, section_edit
 from .parts import entry_scripts, entry_targets
 from .reading import (
     entry_acknowledge,
@@ -50,6 +50,7 @@ __all__ = [
     "edition_detail", "edition_entry", "edition_list", "edition_pdf", "edition_print", "edition_release",
     "entry_approve", "entry_create", "entry_delete", "entry_detail", "entry_diff", "entry_edit", "entry_history",
     "entry_reinstate", "entry_request_changes", "entry_restore", "entry_retire", "entry_review", "entry_submit",
+    "manual_four_eyes",
     "manual_compare", "manual_create", "manual_home", "manual_list", "manual_organise", "manual_pdf",
     "manual_print", "manual_settings", "markdown_preview", "onboarding", "pdf_download", "pdf_status",
     "review_queue", "review_reminders", "review_schedule", "section_edit",

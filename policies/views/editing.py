@@ -34,6 +34,7 @@ from ..models.parts import scripts_text, targets_text
 from ..permissions import (
     can_approve,
     can_approve_entry,
+    can_decide_four_eyes_off,
     can_delete_draft,
     can_edit,
     can_manage,
@@ -482,7 +483,12 @@ def review_queue(request: HttpRequest, manual: str) -> HttpResponse:
     return render(
         request,
         "policies/review_queue.html",
-        {"manual": manual_obj, **selectors.review_queue(manual_obj), "values_in_review": values_in_review(manual_obj)},
+        {
+            "manual": manual_obj,
+            **selectors.review_queue(manual_obj),
+            "values_in_review": values_in_review(manual_obj),
+            "can_decide_four_eyes_off": can_decide_four_eyes_off(request.user, manual_obj),
+        },
     )
 
 

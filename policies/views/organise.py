@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
 from ..forms import ManualForm, NewManualForm, SectionForm
 from ..importexport.starter import manual_create_from_starter
 from ..models import Section
-from ..permissions import can_manage, require
+from ..permissions import can_decide_four_eyes_off, can_manage, can_withdraw_four_eyes_off, require
 
 
 def _managed_manual(request: HttpRequest, manual: str):
@@ -72,13 +72,50 @@ def manual_settings(request: HttpRequest, manual: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {field: form.cleaned_data[field] for field in form.Meta.fields}
         try:
-            services.manual_save(manual=manual_obj, user=request.user, data=data)
+            saved = services.manual_save(manual=manual_obj, user=request.user, data=data)
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
+            if not data["require_second_approver"] and saved.require_second_approver:
+                messages.info(request, f"Manual saved. {FOUR_EYES_WAITS}: until one approves, it stays on.")
+                return redirect(reverse("policies:manual_settings", kwargs={"manual": manual_obj.slug}))
             messages.success(request, "Manual saved.")
             return redirect(reverse("policies:manual_organise", kwargs={"manual": manual_obj.slug}))
-    return render(request, "policies/manual_settings.html", {"manual": manual_obj, "form": form})
+    context = {
+        "manual": manual_obj,
+        "form": form,
+        "four_eyes_waits": FOUR_EYES_WAITS,
+        "can_decide_four_eyes_off": can_decide_four_eyes_off(request.user, manual_obj),
+        "can_withdraw_four_eyes_off": can_withdraw_four_eyes_off(request.user, manual_obj),
+    }
+    return render(request, "policies/manual_settings.html", context)
+
+
+FOUR_EYES_WAITS = "Turning off four-eyes approval waits for another manager"
+FOUR_EYES_DECISIONS = {
+    "approve": (services.manual_four_eyes_off_approve, "Four-eyes approval is off: authors may approve their own "
+                "drafts, and each such version says so."),
+    "decline": (services.manual_four_eyes_off_decline, "Four-eyes approval stays on."),
+}  # fmt: skip
+
+
+@login_required
+@require_POST
+def manual_four_eyes(request: HttpRequest, manual: str) -> HttpResponse:
+    """Approve, decline or withdraw a pending request to turn four-eyes approval off."""
+    manual_obj = _managed_manual(request, manual)
+    decision = FOUR_EYES_DECISIONS.get(request.POST.get("decision", ""))
+    if decision is None:
+        messages.error(request, "Choose to approve or decline turning off four-eyes approval.")
+    else:
+        service, done = decision
+        try:
+            service(manual=manual_obj, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done)
+    return redirect(reverse("policies:manual_settings", kwargs={"manual": manual_obj.slug}))
 
 
 def _moved(ids: list[int], pk: int, direction: str) -> list[int]:
