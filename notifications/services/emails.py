@@ -118,6 +118,17 @@ def send_due_emails(*, now: datetime | None = None) -> int:
     return sent
 
 
+def notifications_skip_email(*, users, except_kinds=()) -> int:
+    """Record the unemailed notifications of ``users`` as dealt with without emailing them, except those of
+    ``except_kinds``. Returns how many.
+
+    For notifications about the past made all at once (the demo's replayed year): they stay in the app, unread,
+    but a year's backlog arriving in one morning would bury the few emails that matter today.
+    """
+    notes = Notification.objects.filter(user__in=users, emailed_at__isnull=True).exclude(kind__in=list(except_kinds))
+    return notes.update(emailed_at=timezone.now())  # a delivery record without history: a plain update
+
+
 def _send_digest(user, notes: list[Notification], *, now: datetime, connection) -> int:
     """One email with all of ``notes`` this run could claim."""
     claimed = _claim([n.pk for n in notes], now)
