@@ -169,6 +169,8 @@ def _settings_in_a_fresh_process(**env) -> subprocess.CompletedProcess:
 def test_email_settings_come_from_the_environment():
     default = _settings_in_a_fresh_process(DJANGO_DEBUG="1")
     assert default.stdout.splitlines()[0] == "django.core.mail.backends.console.EmailBackend"
+    server = _settings_in_a_fresh_process(DJANGO_DEBUG="1", DJANGO_EMAIL_HOST="mail.example.com")
+    assert server.stdout.splitlines()[0] == "django.core.mail.backends.smtp.EmailBackend"
     chosen = _settings_in_a_fresh_process(
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         DJANGO_EMAIL_FILE_PATH="/tmp/mail",
