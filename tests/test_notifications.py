@@ -273,6 +273,16 @@ def test_every_email_links_to_the_preferences_page(carol, bob):
     assert all(f"https://manual.example.com{SETTINGS_PATH}" in m.body for m in mail.outbox)
 
 
+def test_an_emails_links_start_with_the_address_the_site_is_served_on(carol, settings):
+    settings.SITE_URL = "http://127.0.0.1:8123/"
+    with_email(carol)
+    services.notify(user=carol, kind=NotificationKind.INVITATION, title="Changed", url="/manuals/northwind/refunds/")
+    assert services.send_due_emails() == 1
+    [message] = mail.outbox
+    assert "Open it: http://127.0.0.1:8123/manuals/northwind/refunds/\n" in message.body
+    assert f"http://127.0.0.1:8123{SETTINGS_PATH}\n" in message.body
+
+
 def test_a_failed_email_is_tried_again_on_the_next_run(carol, monkeypatch):
     from django.core.mail import EmailMessage
 
