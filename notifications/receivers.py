@@ -38,11 +38,12 @@ def _active(user) -> bool:
 @receiver(events.entry_published, dispatch_uid="notifications.entry_published")
 @_quietly
 def entry_published(sender, *, entry, version, user, **kwargs) -> None:
-    """A material change: its audience is asked to read it (the approver aside). The author hears their draft
-    was approved."""
+    """A material change: its audience is asked to read it (the approver aside), with a new due date that
+    replaces the reminders of the old one. The author hears their draft was approved."""
     rows = []
     url = entry.get_absolute_url()
     if version.is_material:
+        services.ack_reminders_retire(version=version)
         summary = version.change_summary
         for user_id in selectors.audience_user_ids(version.audience):
             if user_id == user.pk:
@@ -64,6 +65,13 @@ def entry_published(sender, *, entry, version, user, **kwargs) -> None:
             "key": f"approved:{version.pk}:{author.pk}",
         })  # fmt: skip
     _create_and_deliver(rows)
+
+
+@receiver(events.entry_acknowledged, dispatch_uid="notifications.entry_acknowledged")
+@_quietly
+def entry_acknowledged(sender, *, version, user, **kwargs) -> None:
+    """What asked the person to acknowledge the entry is answered: it is marked read."""
+    services.ack_requests_mark_read(user=user, version=version)
 
 
 @receiver(events.entry_submitted, dispatch_uid="notifications.entry_submitted")

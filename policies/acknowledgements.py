@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from people.selectors import user_team_slugs
 
+from . import events
 from .models import Acknowledgement, AckSource, Entry, EntryVersion, Manual, QuizAttempt
 from .permissions import can_read, require
 
@@ -181,6 +182,7 @@ def entry_acknowledge(*, entry: Entry, user, answers=None, source: str = AckSour
             ack.save()
     except IntegrityError:  # a second click that raced the first
         return Acknowledgement.objects.get(user=user, version=entry.live_version)
+    events.announce(events.entry_acknowledged, Acknowledgement, version=target, user=user)
     return ack
 
 
@@ -209,6 +211,7 @@ def packet_sign(*, pdf, user) -> int:
             ack._history_user = user
             ack._change_reason = f"Signed the onboarding packet (version {version.number})"
             ack.save()
+            events.announce(events.entry_acknowledged, Acknowledgement, version=version, user=user)
             signed += 1
     return signed
 

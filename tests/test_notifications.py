@@ -350,6 +350,52 @@ def test_a_new_material_change_brings_a_new_due_date_and_new_reminders(
     assert kinds(carol) == [NotificationKind.ACK_OVERDUE] * 2
 
 
+def unread_kinds(user) -> list[str]:
+    return sorted(Notification.objects.filter(user=user, read_at__isnull=True).values_list("kind", flat=True))
+
+
+def test_acknowledging_an_entry_marks_read_what_asked_for_it(
+    make_entry, carol, dave, bob, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = make_entry()
+        other = make_entry("exchange-policy")
+    services.queue_reminders(today=due_of(entry) - timedelta(days=1))
+    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    asked = [NotificationKind.ACK_DUE_SOON, NotificationKind.ACK_OVERDUE, NotificationKind.MATERIAL_CHANGE]
+    assert unread_kinds(carol) == sorted(asked * 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledgements.entry_acknowledge(entry=entry, user=carol)
+
+    # Carol's requests about the entry she acknowledged are read; those about the other entry and dave's are not.
+    assert unread_kinds(carol) == sorted(asked)
+    assert all(n.url == other.get_absolute_url() for n in Notification.objects.filter(user=carol, read_at=None))
+    assert unread_kinds(dave) == sorted(asked * 2)
+
+
+def test_a_new_due_date_marks_the_old_overdue_reminder_read(
+    published, carol, bob, alice, django_capture_on_commit_callbacks
+):
+    entry = published
+    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    [overdue] = Notification.objects.filter(user=carol, kind=NotificationKind.ACK_OVERDUE)
+
+    revise(entry, bob=bob, alice=alice, material=True, callbacks=django_capture_on_commit_callbacks)
+
+    overdue.refresh_from_db()
+    assert overdue.is_read
+    # What asks her now, the material change with its new due date, is unread.
+    assert unread_kinds(carol) == [NotificationKind.MATERIAL_CHANGE]
+
+
+def test_a_minor_fix_keeps_the_overdue_reminder(published, carol, bob, alice, django_capture_on_commit_callbacks):
+    entry = published
+    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    revise(entry, bob=bob, alice=alice, material=False, callbacks=django_capture_on_commit_callbacks)
+    assert unread_kinds(carol) == [NotificationKind.ACK_OVERDUE]
+
+
 def test_managers_get_one_summary_of_overdue_acknowledgements_a_week(published, carol, dave, alice, mallory, bob):
     entry = published
     carol.first_name, carol.last_name = "Carol", "Agent"
