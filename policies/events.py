@@ -9,7 +9,9 @@ Receivers get ``sender`` (the model class) and keyword arguments named after wha
 
     entry_submitted: entry, user            (a draft sent for review)
     changes_requested: entry, user, comment (a reviewer sent it back)
-    entry_published: entry, version, user
+    entry_published: entry, version, user   (and value_change, when a shared value's change republished it)
+    value_published: value_change, user     (a shared value's change, after the entry_published of each entry
+                                             it republished)
     entry_acknowledged: version, user       (they read it and will follow it; version.entry_id is the entry)
     entry_retired: entry, user, reason
     entry_reinstated: entry, user
@@ -31,6 +33,7 @@ entry_submitted = Signal()
 changes_requested = Signal()
 entry_published = Signal()
 entry_acknowledged = Signal()
+value_published = Signal()
 entry_retired = Signal()
 entry_reinstated = Signal()
 entry_deleted = Signal()

@@ -283,6 +283,41 @@ def test_an_emails_links_start_with_the_address_the_site_is_served_on(carol, set
     assert f"http://127.0.0.1:8123{SETTINGS_PATH}\n" in message.body
 
 
+def test_a_value_change_republishing_two_entries_sends_each_person_one_email(
+    make_entry, manual, carol, dave, bob, alice, mallory, mailoutbox, django_capture_on_commit_callbacks
+):
+    with_email(carol, dave, bob, alice, mallory)
+    window = policy_services.value_create(manual=manual, user=alice, name="refund_window", label="Refund window",
+                                          value="30 days")  # fmt: skip
+    make_entry("refund-policy", body="Refunds within {{ refund_window }}.")
+    make_entry("returns", body="Returns are accepted for {{ refund_window }}.")
+    policy_services.value_save_draft(shared_value=window, user=alice, value="45 days", reason="Longer.",
+                                     is_material=True)  # fmt: skip
+    policy_services.value_submit(shared_value=window, user=alice)
+    window.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_services.value_approve(shared_value=window, user=mallory, reviewed_lock_version=window.lock_version)
+
+    # Each person is told in the app about each entry, and gets one email listing both.
+    assert kinds(carol) == [NotificationKind.MATERIAL_CHANGE] * 2
+    assert sorted(m.to[0] for m in mailoutbox) == [f"{name}@example.com" for name in ("alice", "bob", "carol", "dave")]
+    [to_carol] = [m for m in mailoutbox if m.to == ["carol@example.com"]]
+    assert to_carol.subject == "Policy Manual: Changed: Refund policy and 1 more"
+    for path in ("/manuals/service/refund-policy/", "/manuals/service/returns/"):
+        assert f"https://manual.example.com{path}" in to_carol.body
+    [to_alice] = [m for m in mailoutbox if m.to == ["alice@example.com"]]
+    assert "in 4 places" in to_alice.body  # her change approved in both entries, and both changed for her
+
+
+def test_separate_changes_are_emailed_separately(make_entry, carol, bob, alice, django_capture_on_commit_callbacks):
+    with_email(carol)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_entry("refund-policy")
+        make_entry("returns")
+    subjects = [m.subject for m in mail.outbox]
+    assert subjects == ["Policy Manual: Changed: Refund policy", "Policy Manual: Changed: Returns"]
+
+
 def test_a_failed_email_is_tried_again_on_the_next_run(carol, monkeypatch):
     from django.core.mail import EmailMessage
 

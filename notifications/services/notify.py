@@ -17,12 +17,14 @@ from ..models import Notification, NotificationKind
 _TITLE_MAX = Notification._meta.get_field("title").max_length
 
 
-def _build(*, user_id: int, kind: str, title: str, body: str, url: str, key: str | None) -> Notification:
+def _build(
+    *, user_id: int, kind: str, title: str, body: str, url: str, key: str | None, batch: str = ""
+) -> Notification:
     title = " ".join(title.split())
     if len(title) > _TITLE_MAX:
         title = title[: _TITLE_MAX - 1] + "…"
     note = Notification(user_id=user_id, kind=kind, title=title, body=body.strip(), url=url,
-                        key=key or f"once:{uuid.uuid4().hex}")  # fmt: skip
+                        key=key or f"once:{uuid.uuid4().hex}", batch=batch)  # fmt: skip
     note.clean_fields(exclude=["user"])  # the user exists: it came from the database
     return note
 
@@ -48,7 +50,8 @@ def notify(*, user, kind: str, title: str, body: str = "", url: str = "", key: s
 
 def notifications_create(rows: list[dict]) -> int:
     """Make many notifications at once: ``rows`` are ``notify`` keyword arguments with ``user_id`` for ``user``,
-    for people the caller already knows are active. Keys used before are skipped. Returns how many were new.
+    for people the caller already knows are active, and a ``batch`` for those of one change that are emailed
+    together. Keys used before are skipped. Returns how many were new.
 
     Two queries per thousand rows, so an entry read by two thousand people is announced in a few.
     """

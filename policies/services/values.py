@@ -221,6 +221,7 @@ def value_approve(
     version.entry_versions.set(published)
     if published:
         touch_manual(shared.manual)
+    events.announce(events.value_published, SharedValueVersion, value_change=version, user=user)
     return version
 
 
@@ -273,7 +274,7 @@ def _publish_in_entries(shared: SharedValue, change: SharedValueVersion, *, user
         numbers = " and ".join(str(v.number) for v in new_versions)
         save_with_history(entry, user=user, reason=f"Published version {numbers}: {change.change_summary}")
         for version in new_versions:
-            events.announce(events.entry_published, Entry, entry=entry, version=version, user=user)
+            events.announce(events.entry_published, Entry, entry=entry, version=version, user=user, value_change=change)
         published += new_versions
     return published
 
