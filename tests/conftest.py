@@ -20,7 +20,9 @@ def pytest_configure(config):
         try:
             moment = datetime.fromisoformat(when)
         except ValueError:
-            raise pytest.UsageError(f"TEST_NOW must be an ISO date and time, such as 2026-10-31T14:00Z, not {when!r}")
+            raise pytest.UsageError(
+                f"TEST_NOW must be an ISO date and time, such as 2026-10-31T14:00Z, not {when!r}"
+            ) from None
         time_machine.travel(moment, tick=True).start()
 
 
