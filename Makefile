@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 PORT ?= 8000
+# Links in emails point where `make run` serves (an address set in the environment wins).
+DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run install migrate demo test test-postgres lint bench clean
 
@@ -27,11 +29,11 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	DJANGO_SITE_URL=$(DJANGO_SITE_URL) $(BIN)/python manage.py load_demo
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_SITE_URL=$(DJANGO_SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q

@@ -30,8 +30,8 @@ from django.utils.formats import date_format
 
 from feedback.models import FeedbackItem
 from feedback.services import feedback_close_with_version, feedback_record, feedback_send
-from notifications.models import Notification
-from notifications.services import notification_preference_save, queue_reminders
+from notifications.models import Notification, NotificationKind
+from notifications.services import notification_preference_save, notifications_skip_email, queue_reminders
 from people.models import NotifyBy, Team
 from policies import acknowledgements, events, services
 from policies.importexport import ManualImportError, ManualPlan, manual_import_plan, read_manual_folder
@@ -520,8 +520,9 @@ def demo_load(*, today: date | None = None) -> DemoLoad:
         users, created = _demo_users()
     story.users = users
     for username in (demo.username for demo in DEMO_USERS):
-        # Demo addresses are made up: notifications stay in the app rather than filling the console.
-        notification_preference_save(user=users[username], notify_by=NotifyBy.NONE, changed_by=users[username])
+        # Each notification by email, as people get them by default: with debug on, the emails are printed where
+        # `make run` runs, so trying the app shows what people would receive.
+        notification_preference_save(user=users[username], notify_by=NotifyBy.IMMEDIATE, changed_by=users[username])
     for step in STORY:
         # The story is history: nobody is told today about changes made months ago. Only the draft in review
         # now tells the managers, as it would have.
@@ -529,6 +530,10 @@ def demo_load(*, today: date | None = None) -> DemoLoad:
             story.play(step)
     story.check_ends_at(plan)
     queue_reminders()  # acknowledgements overdue or due soon, and the managers' weekly summary
+    # What the story made (a year of acknowledgements overdue, feedback answered months ago) stays in the app,
+    # unemailed. Emails go out only for what concerns today: the managers' summary of who is late, and (once
+    # this commits) the draft in review.
+    notifications_skip_email(users=list(users.values()), except_kinds=[NotificationKind.MANAGER_DIGEST])
 
     manual = demo_manual()
     launches = [story.day(step) for step in STORY if isinstance(step, Launch)]

@@ -38,6 +38,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     key = models.CharField(max_length=255, unique=True)
+    # One change that reaches several entries (a shared value) notifies about each; its notifications share a
+    # batch and each person gets them in one email.
+    batch = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -22,9 +22,10 @@ from .tasks import deliver_notifications
 _quietly = events.quietly("Notifying")
 
 
-def _create_and_deliver(rows: list[dict]) -> int:
+def _create_and_deliver(rows: list[dict], *, deliver: bool = True) -> int:
+    """Make ``rows`` and email them, unless ``deliver`` is off: the rest of their change is still to come."""
     created = services.notifications_create(rows)
-    if created:
+    if created and deliver:
         deliver_notifications.enqueue()
     return created
 
@@ -39,13 +40,20 @@ def _active(user) -> bool:
 
 @receiver(events.entry_published, dispatch_uid="notifications.entry_published")
 @_quietly
-def entry_published(sender, *, entry, version, user, asks_acknowledgement=False, **kwargs) -> None:
+def entry_published(
+    sender, *, entry, version, user, asks_acknowledgement=False, value_change=None, **kwargs
+) -> None:
     """A version its audience is asked to acknowledge (a material change, or an entry's first version): they are
-    told (the approver aside), as publishing decided (``asks_acknowledgement``). The author hears their draft was
-    approved."""
+    told (the approver aside), as publishing decided (``asks_acknowledgement``), with a new due date that replaces
+    the reminders of the old one. The author hears their draft was approved.
+
+    A shared value's change publishes several entries at once: their notifications share a batch and wait for
+    ``value_published``, so that each person gets one email about the change."""
     rows = []
+    batch = f"value:{value_change.pk}" if value_change is not None else ""
     url = entry.get_absolute_url()
     if asks_acknowledgement:
+        services.ack_reminders_retire(version=version)
         summary = version.change_summary
         for user_id in selectors.audience_user_ids(version.audience):
             if user_id == user.pk:
@@ -58,7 +66,7 @@ def entry_published(sender, *, entry, version, user, asks_acknowledgement=False,
                         if version.number > 1 else
                         f"“{version.title}” in {entry.manual.title} applies to you. Please read it and "
                         f"acknowledge it.",
-                "key": f"material:{version.pk}:{user_id}",
+                "key": f"material:{version.pk}:{user_id}", "batch": batch,
             })  # fmt: skip
     author = get_user_model().objects.filter(pk=version.author_id).first() if version.author_id else None
     if _active(author) and author.pk != user.pk:
@@ -67,9 +75,23 @@ def entry_published(sender, *, entry, version, user, asks_acknowledgement=False,
             "title": f"Approved and published: {version.title}",
             "body": f"{_name(user)} approved your draft of “{version.title}”; it is published as version "
                     f"{version.number}.\n\nChange summary: {version.change_summary}",
-            "key": f"approved:{version.pk}:{author.pk}",
+            "key": f"approved:{version.pk}:{author.pk}", "batch": batch,
         })  # fmt: skip
-    _create_and_deliver(rows)
+    _create_and_deliver(rows, deliver=value_change is None)
+
+
+@receiver(events.value_published, dispatch_uid="notifications.value_published")
+@_quietly
+def value_published(sender, *, value_change, user, **kwargs) -> None:
+    """Every entry the shared value's change republished has made its notifications: email them."""
+    deliver_notifications.enqueue()
+
+
+@receiver(events.entry_acknowledged, dispatch_uid="notifications.entry_acknowledged")
+@_quietly
+def entry_acknowledged(sender, *, version, user, **kwargs) -> None:
+    """What asked the person to acknowledge the entry is answered: it is marked read."""
+    services.ack_requests_mark_read(user=user, version=version)
 
 
 @receiver(events.entry_submitted, dispatch_uid="notifications.entry_submitted")

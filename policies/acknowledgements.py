@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from people.selectors import user_team_slugs
 
+from . import events
 from .models import Acknowledgement, AckSource, Entry, EntryVersion, Manual, QuizAttempt
 from .permissions import can_read, require
 
@@ -206,6 +207,7 @@ def _record(*, user, entry: Entry, version: EntryVersion, source: str, at: datet
     ack._history_user = user
     ack._change_reason = reason
     ack.save()
+    events.announce(events.entry_acknowledged, Acknowledgement, version=version, user=user)
     return ack
 
 

@@ -167,11 +167,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Email carries password resets. In development the console backend prints each message where `runserver` runs;
-# production names a backend (SMTP by default, configured with DJANGO_EMAIL_HOST and friends) and a sender.
+# Email carries password resets and notifications. With debug on and no mail server named, the console backend
+# prints each message where `make run` runs, so a newcomer sees what people would receive. Naming a mail server
+# (DJANGO_EMAIL_HOST and friends) sends by SMTP, as production does by default; DJANGO_EMAIL_BACKEND picks any.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not os.environ.get("DJANGO_EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
     EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", "")

@@ -165,6 +165,25 @@ def test_reset_demo_deletes_every_trace_and_loads_the_demo_again(
     assert list(set(indexed)) == [manual.pk] and len(indexed) == Entry.objects.live().filter(manual=manual).count()
 
 
+def test_loading_the_demo_emails_the_managers_only_what_concerns_today(
+    demo, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reset_demo", "--yes", stdout=io.StringIO())
+
+    # Each manager hears of the draft in review and of who is late acknowledging; nobody else gets an email.
+    sent = sorted((message.to[0], message.subject.split(":")[1].split(",")[0].strip()) for message in mailoutbox)
+    assert sent == [
+        (f"{name}@example.com", subject)
+        for name in ("admin", "dana", "manager")
+        for subject in ("Overdue acknowledgements", "Review requested")
+    ]
+    # The year's backlog of reminders is in the app, not in anyone's inbox.
+    agent_reminders = Notification.objects.filter(user__username="agent", kind="ack_overdue", read_at__isnull=True)
+    assert agent_reminders.exists()
+
+
 def test_reset_demo_asks_first_and_stops_unless_told_yes(demo, settings, monkeypatch):
     settings.DEBUG = True
     monkeypatch.setattr("builtins.input", lambda prompt: "no")

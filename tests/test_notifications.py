@@ -277,6 +277,51 @@ def test_every_email_links_to_the_preferences_page(carol, bob):
     assert all(f"https://manual.example.com{SETTINGS_PATH}" in m.body for m in mail.outbox)
 
 
+def test_an_emails_links_start_with_the_address_the_site_is_served_on(carol, settings):
+    settings.SITE_URL = "http://127.0.0.1:8123/"
+    with_email(carol)
+    services.notify(user=carol, kind=NotificationKind.INVITATION, title="Changed", url="/manuals/northwind/refunds/")
+    assert services.send_due_emails() == 1
+    [message] = mail.outbox
+    assert "Open it: http://127.0.0.1:8123/manuals/northwind/refunds/\n" in message.body
+    assert f"http://127.0.0.1:8123{SETTINGS_PATH}\n" in message.body
+
+
+def test_a_value_change_republishing_two_entries_sends_each_person_one_email(
+    make_entry, manual, carol, dave, bob, alice, mallory, mailoutbox, django_capture_on_commit_callbacks
+):
+    with_email(carol, dave, bob, alice, mallory)
+    window = policy_services.value_create(manual=manual, user=alice, name="refund_window", label="Refund window",
+                                          value="30 days")  # fmt: skip
+    make_entry("refund-policy", body="Refunds within {{ refund_window }}.")
+    make_entry("returns", body="Returns are accepted for {{ refund_window }}.")
+    policy_services.value_save_draft(shared_value=window, user=alice, value="45 days", reason="Longer.",
+                                     is_material=True)  # fmt: skip
+    policy_services.value_submit(shared_value=window, user=alice)
+    window.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_services.value_approve(shared_value=window, user=mallory, reviewed_lock_version=window.lock_version)
+
+    # Each person is told in the app about each entry, and gets one email listing both.
+    assert kinds(carol) == [NotificationKind.MATERIAL_CHANGE] * 2
+    assert sorted(m.to[0] for m in mailoutbox) == [f"{name}@example.com" for name in ("alice", "bob", "carol", "dave")]
+    [to_carol] = [m for m in mailoutbox if m.to == ["carol@example.com"]]
+    assert to_carol.subject == "Policy Manual: Changed: Refund policy and 1 more"
+    for path in ("/manuals/service/refund-policy/", "/manuals/service/returns/"):
+        assert f"https://manual.example.com{path}" in to_carol.body
+    [to_alice] = [m for m in mailoutbox if m.to == ["alice@example.com"]]
+    assert "in 4 places" in to_alice.body  # her change approved in both entries, and both changed for her
+
+
+def test_separate_changes_are_emailed_separately(make_entry, carol, bob, alice, django_capture_on_commit_callbacks):
+    with_email(carol)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_entry("refund-policy")
+        make_entry("returns")
+    subjects = [m.subject for m in mail.outbox]
+    assert subjects == ["Policy Manual: Changed: Refund policy", "Policy Manual: Changed: Returns"]
+
+
 def test_a_failed_email_is_tried_again_on_the_next_run(carol, monkeypatch):
     from django.core.mail import EmailMessage
 
@@ -342,6 +387,52 @@ def test_a_new_material_change_brings_a_new_due_date_and_new_reminders(
     entry.refresh_from_db()
     services.queue_reminders(today=due_of(entry) + timedelta(days=1))
     assert kinds(carol) == [NotificationKind.ACK_OVERDUE] * 2
+
+
+def unread_kinds(user) -> list[str]:
+    return sorted(Notification.objects.filter(user=user, read_at__isnull=True).values_list("kind", flat=True))
+
+
+def test_acknowledging_an_entry_marks_read_what_asked_for_it(
+    make_entry, carol, dave, bob, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = make_entry()
+        other = make_entry("exchange-policy")
+    services.queue_reminders(today=due_of(entry) - timedelta(days=1))
+    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    asked = [NotificationKind.ACK_DUE_SOON, NotificationKind.ACK_OVERDUE, NotificationKind.MATERIAL_CHANGE]
+    assert unread_kinds(carol) == sorted(asked * 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        acknowledgements.entry_acknowledge(entry=entry, user=carol)
+
+    # Carol's requests about the entry she acknowledged are read; those about the other entry and dave's are not.
+    assert unread_kinds(carol) == sorted(asked)
+    assert all(n.url == other.get_absolute_url() for n in Notification.objects.filter(user=carol, read_at=None))
+    assert unread_kinds(dave) == sorted(asked * 2)
+
+
+def test_a_new_due_date_marks_the_old_overdue_reminder_read(
+    published, carol, bob, alice, django_capture_on_commit_callbacks
+):
+    entry = published
+    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    [overdue] = Notification.objects.filter(user=carol, kind=NotificationKind.ACK_OVERDUE)
+
+    revise(entry, bob=bob, alice=alice, material=True, callbacks=django_capture_on_commit_callbacks)
+
+    overdue.refresh_from_db()
+    assert overdue.is_read
+    # What asks her now, the material change with its new due date, is unread.
+    assert unread_kinds(carol) == [NotificationKind.MATERIAL_CHANGE]
+
+
+def test_a_minor_fix_keeps_the_overdue_reminder(published, carol, bob, alice, django_capture_on_commit_callbacks):
+    entry = published
+    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    revise(entry, bob=bob, alice=alice, material=False, callbacks=django_capture_on_commit_callbacks)
+    assert unread_kinds(carol) == [NotificationKind.ACK_OVERDUE]
 
 
 def test_managers_get_one_summary_of_overdue_acknowledgements_a_week(published, carol, dave, alice, mallory, bob):

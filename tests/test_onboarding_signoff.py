@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from pypdf import PdfReader
 
+from notifications.models import Notification, NotificationKind
 from policies import acknowledgements, pdfs, services
 from policies.models import Acknowledgement, AckSource, Manual, StoredPDF
 
@@ -54,6 +55,20 @@ def test_signing_in_the_app_acknowledges_every_version_in_the_packet(client, ali
                                                        ("refund-policy", AckSource.ENTRY)]  # fmt: skip
     assert acknowledgements.pending_for(carol) == []
     assert second.pk in {a.entry_id for a in acks}
+
+
+def test_signing_the_packet_marks_read_the_notifications_asking_to_acknowledge_it(
+    client, alice, carol, make_entry, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_entry("refund-policy", title="Refund policy")
+    asked = Notification.objects.filter(user=carol, kind=NotificationKind.MATERIAL_CHANGE, read_at=None)
+    assert asked.count() == 1
+    client.force_login(carol)
+    status_url = _packet(client, "service", {"role": "Store staff", "sections": ["policies"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(status_url + "sign/")
+    assert asked.count() == 0
 
 
 def test_someone_else_cannot_sign_a_packet_made_for_another_person(client, alice, bob, carol, make_entry):

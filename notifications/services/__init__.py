@@ -5,8 +5,10 @@ Laid out by concern: ``notify`` (making notifications, reading them, the person'
 Import them from ``notifications.services``.
 """
 
-from .emails import absolute_url, send_due_emails
+from .emails import absolute_url, notifications_skip_email, send_due_emails
 from .notify import (
+    ack_reminders_retire,
+    ack_requests_mark_read,
     notification_preference_save,
     notifications_create,
     notifications_mark_read,
@@ -15,6 +17,7 @@ from .notify import (
 from .reminders import queue_reminders
 
 __all__ = [
-    "absolute_url", "notification_preference_save", "notifications_create", "notifications_mark_read", "notify",
-    "queue_reminders", "send_due_emails",
+    "absolute_url", "ack_reminders_retire", "ack_requests_mark_read", "notification_preference_save",
+    "notifications_create", "notifications_mark_read", "notifications_skip_email", "notify", "queue_reminders",
+    "send_due_emails",
 ]  # fmt: skip

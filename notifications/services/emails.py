@@ -67,7 +67,8 @@ def _send(user, *, subject: str, template: str, context: dict, ids: list[int], n
 def send_due_emails(*, now: datetime | None = None) -> int:
     """Email the notifications nobody has emailed yet, as each person chose. Returns how many emails were sent.
 
-    - immediate: one email per notification;
+    - immediate: one email per notification, or per change for the notifications of one change (a shared
+      value republishing several entries);
     - daily: one digest with everything unsent, at most once a calendar day (local time): the first run of
       the day sends it, and what arrives later that day waits for the next day's digest;
     - none, no email address, or no longer active: nothing is sent, and the notifications are marked as dealt
@@ -118,6 +119,17 @@ def send_due_emails(*, now: datetime | None = None) -> int:
     return sent
 
 
+def notifications_skip_email(*, users, except_kinds=()) -> int:
+    """Record the unemailed notifications of ``users`` as dealt with without emailing them, except those of
+    ``except_kinds``. Returns how many.
+
+    For notifications about the past made all at once (the demo's replayed year): they stay in the app, unread,
+    but a year's backlog arriving in one morning would bury the few emails that matter today.
+    """
+    notes = Notification.objects.filter(user__in=users, emailed_at__isnull=True).exclude(kind__in=list(except_kinds))
+    return notes.update(emailed_at=timezone.now())  # a delivery record without history: a plain update
+
+
 def _send_digest(user, notes: list[Notification], *, now: datetime, connection) -> int:
     """One email with all of ``notes`` this run could claim."""
     claimed = _claim([n.pk for n in notes], now)
@@ -134,13 +146,23 @@ def _send_digest(user, notes: list[Notification], *, now: datetime, connection) 
 
 
 def _send_each(user, notes: list[Notification], *, now: datetime, connection) -> int:
-    """An email for each of ``notes`` this run could claim."""
+    """An email for each of ``notes`` this run could claim, and one for all those of one change (a batch)."""
     claimed = _claim([n.pk for n in notes], now)
-    sent = 0
+    emails: dict[str | int, list[Notification]] = {}
     for note in notes:
-        if note.pk not in claimed:
-            continue
-        note.link = absolute_url(note.url)
-        sent += _send(user, subject=f"Policy Manual: {note.title}", template="notifications/email/immediate.txt",
-                      context={"notification": note}, ids=[note.pk], now=now, connection=connection)  # fmt: skip
+        if note.pk in claimed:
+            note.link = absolute_url(note.url)
+            emails.setdefault(note.batch or note.pk, []).append(note)
+    sent = 0
+    for group in emails.values():
+        ids = [n.pk for n in group]
+        if len(group) == 1:
+            [note] = group
+            sent += _send(user, subject=f"Policy Manual: {note.title}", template="notifications/email/immediate.txt",
+                          context={"notification": note}, ids=ids, now=now, connection=connection)  # fmt: skip
+        else:
+            more = len(group) - 1
+            subject = f"Policy Manual: {group[0].title} and {more} more"
+            sent += _send(user, subject=subject, template="notifications/email/batch.txt",
+                          context={"notifications": group}, ids=ids, now=now, connection=connection)  # fmt: skip
     return sent

@@ -6,21 +6,25 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from people.models import NotifyBy, Profile
+from policies.models import Entry, EntryVersion
 
-from ..models import Notification
+from ..models import Notification, NotificationKind
 
 _TITLE_MAX = Notification._meta.get_field("title").max_length
 
 
-def _build(*, user_id: int, kind: str, title: str, body: str, url: str, key: str | None) -> Notification:
+def _build(
+    *, user_id: int, kind: str, title: str, body: str, url: str, key: str | None, batch: str = ""
+) -> Notification:
     title = " ".join(title.split())
     if len(title) > _TITLE_MAX:
         title = title[: _TITLE_MAX - 1] + "…"
     note = Notification(user_id=user_id, kind=kind, title=title, body=body.strip(), url=url,
-                        key=key or f"once:{uuid.uuid4().hex}")  # fmt: skip
+                        key=key or f"once:{uuid.uuid4().hex}", batch=batch)  # fmt: skip
     note.clean_fields(exclude=["user"])  # the user exists: it came from the database
     return note
 
@@ -46,7 +50,8 @@ def notify(*, user, kind: str, title: str, body: str = "", url: str = "", key: s
 
 def notifications_create(rows: list[dict]) -> int:
     """Make many notifications at once: ``rows`` are ``notify`` keyword arguments with ``user_id`` for ``user``,
-    for people the caller already knows are active. Keys used before are skipped. Returns how many were new.
+    for people the caller already knows are active, and a ``batch`` for those of one change that are emailed
+    together. Keys used before are skipped. Returns how many were new.
 
     Two queries per thousand rows, so an entry read by two thousand people is announced in a few.
     """
@@ -74,6 +79,36 @@ def notifications_mark_read(*, user, ids=None) -> int:
         notes = notes.filter(pk__in=list(ids))
     # A delivery record without history: a plain update is the right write here.
     return notes.update(read_at=timezone.now())
+
+
+def _ack_reminders(entry_id: int) -> Q:
+    """The reminders (due soon, overdue) to acknowledge the entry ``entry_id``, whatever their due date."""
+    return Q(kind=NotificationKind.ACK_DUE_SOON, key__startswith=f"ack_due_soon:{entry_id}:") | Q(
+        kind=NotificationKind.ACK_OVERDUE, key__startswith=f"ack_overdue:{entry_id}:"
+    )
+
+
+def ack_requests_mark_read(*, user, version) -> int:
+    """Mark read what ``user`` was asked to do and has done by acknowledging ``version``: the material changes of
+    its entry up to that version, and the reminders to acknowledge the entry when ``version`` is the one asked for
+    (or later; an onboarding packet of an old edition may hold an earlier one). Returns how many changed."""
+    entry = Entry.objects.select_related("ack_version").only("ack_version__number").get(pk=version.entry_id)
+    answered = EntryVersion.objects.filter(entry_id=entry.pk, number__lte=version.number).values_list("pk", flat=True)
+    asked = Q(kind=NotificationKind.MATERIAL_CHANGE, key__in=[f"material:{pk}:{user.pk}" for pk in answered])
+    if entry.ack_version is None or version.number >= entry.ack_version.number:
+        asked |= _ack_reminders(entry.pk)
+    # A delivery record without history: a plain update is the right write here.
+    return Notification.objects.filter(asked, user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def ack_reminders_retire(*, version) -> int:
+    """Mark read every reminder to acknowledge ``version``'s entry made before ``version`` was approved: a
+    material change asks again with a new due date, so reminders of the old one no longer apply to anyone.
+    Returns how many changed."""
+    reminders = Notification.objects.filter(
+        _ack_reminders(version.entry_id), created_at__lt=version.approved_at, read_at__isnull=True
+    )
+    return reminders.update(read_at=timezone.now())
 
 
 def notification_preference_save(*, user, notify_by: str, changed_by=None) -> Profile:

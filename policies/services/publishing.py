@@ -45,10 +45,12 @@ def version_publish(
     now: datetime,
     reason: str,
     answers: Sequence[int] = (),
+    value_change=None,
 ) -> bool:
     """Make the saved ``version`` the live text of the locked ``entry`` (or, when it takes effect after ``now``,
     its scheduled version), save the entry with ``reason`` in its history and announce it. ``answers`` are ids
-    of feedback items the version answers, closed in the same transaction. Returns whether the version's
+    of feedback items the version answers, closed in the same transaction; ``value_change`` the shared value's
+    version that republished it (its notifications are then sent as one email per person). Returns whether the version's
     audience is asked to acknowledge it."""
     asks = asks_acknowledgement(entry, version)
     if asks:
@@ -68,7 +70,8 @@ def version_publish(
     touch_manual(entry.manual)
     events.version_going_live.send(sender=Entry, entry=entry, version=version, user=user, answers=list(answers))
     events.announce(
-        events.entry_published, Entry, entry=entry, version=version, user=user, asks_acknowledgement=asks, live=live
+        events.entry_published, Entry, entry=entry, version=version, user=user, asks_acknowledgement=asks, live=live,
+        value_change=value_change,
     )
     return asks
 

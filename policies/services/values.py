@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import events
 from ..models import Entry, EntryStatus, EntryVersion, Manual, SharedValue, SharedValueVersion, ValueStatus
 from ..models.entry import VERSIONED_FIELDS
 from ..permissions import can_approve, can_manage_values, four_eyes_blocks, require
@@ -223,6 +224,7 @@ def value_approve(
     version.entry_versions.set(published)
     if published:
         touch_manual(shared.manual)
+    events.announce(events.value_published, SharedValueVersion, value_change=version, user=user)
     return version
 
 
@@ -254,7 +256,7 @@ def _publish_in_entries(shared: SharedValue, change: SharedValueVersion, *, user
         if html is not None:
             version = _republish(entry, live, html=html, change=change, user=user, now=now, effect=now)
             reason = f"Published version {version.number}: {change.change_summary}"
-            version_publish(entry=entry, version=version, user=user, now=now, reason=reason)
+            version_publish(entry=entry, version=version, user=user, now=now, reason=reason, value_change=change)
             published.append(version)
         scheduled = entry.scheduled_version  # approved, waiting for its effective date: it takes the value too
         html = _rendered_if_changed(scheduled, name, link_map=link_map, values=values)
@@ -269,7 +271,7 @@ def _publish_in_entries(shared: SharedValue, change: SharedValueVersion, *, user
                 f"Approved version {version.number}, taking effect on "
                 f"{timezone.localdate(effect):%Y-%m-%d}: {change.change_summary}"
             )
-            version_publish(entry=entry, version=version, user=user, now=now, reason=reason)
+            version_publish(entry=entry, version=version, user=user, now=now, reason=reason, value_change=change)
             published.append(version)
     return published
 
