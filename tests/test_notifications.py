@@ -319,7 +319,7 @@ def test_separate_changes_are_emailed_separately(make_entry, carol, bob, alice, 
         make_entry("refund-policy")
         make_entry("returns")
     subjects = [m.subject for m in mail.outbox]
-    assert subjects == ["Policy Manual: Changed: Refund policy", "Policy Manual: Changed: Returns"]
+    assert subjects == ["Policy Manual: New: Refund policy", "Policy Manual: New: Returns"]  # first versions
 
 
 def test_a_failed_email_is_tried_again_on_the_next_run(carol, monkeypatch):
