@@ -97,7 +97,8 @@ def manual_four_eyes_set(*, manual: Manual, user, on: bool) -> Manual:
 
 
 def _pending_request(manual: Manual) -> Manual:
-    manual = Manual.objects.select_for_update().select_related("four_eyes_off_requested_by").get(pk=manual.pk)
+    locked = Manual.objects.select_for_update(of=("self",))
+    manual = locked.select_related("four_eyes_off_requested_by").get(pk=manual.pk)
     if not manual.four_eyes_off_pending:
         raise TransitionError("Nobody is waiting to turn off four-eyes approval.", code="no_request")
     return manual
