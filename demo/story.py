@@ -614,12 +614,12 @@ def _working_days_taken(step) -> int:
     return 1
 
 
-def story_schedule(steps=None) -> list[int]:
+def story_schedule() -> list[int]:
     """Each step's first day, in working days before the day of loading: near its ``days_ago`` (five working
     days a week), and after the last day the step above it takes. It does not depend on the day of loading, so
     a story that fits once fits on every day."""
     starts, free = [], None  # ``free``: the latest working day the next step may start on
-    for step in STORY if steps is None else steps:
+    for step in STORY:
         start = max(1, round(step.days_ago * 5 / 7))
         if free is not None:
             start = min(start, free)

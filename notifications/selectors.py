@@ -54,8 +54,6 @@ def audience_user_ids(audience: list[str] | None) -> list[int]:
     return [pk for pk in active if applies_to(audience, teams.get(pk, set()))]
 
 
-
-
 def managers():
     """Active people who manage the manual: they get the weekly summary of overdue acknowledgements."""
     return users_with_perm("policies.manage_manual")

@@ -23,9 +23,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import slugify
 
-from people.permissions import can_manage_person
-
 from .models import Team
+from .permissions import can_manage_person
 from .roles import ADMINISTRATOR, Role, role_label, role_of
 
 COLUMNS = ("username", "email", "name", "role", "teams")

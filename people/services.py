@@ -22,11 +22,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from people.permissions import can_manage_people, can_manage_person, require
-
 from . import events
 from .importing import ImportPlan, people_import_check
 from .models import Profile, Team
+from .permissions import can_manage_people, can_manage_person, require
 from .roles import ROLE_GROUPS, Role, role_label, role_of
 from .selectors import people_managers
 

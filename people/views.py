@@ -15,12 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from people.permissions import can_manage_people, can_manage_person, require
-
 from . import selectors, services
 from .forms import ImportConfirmForm, ImportUploadForm, PersonForm, TeamForm
 from .importing import COLUMNS, PeopleImportError, decode_upload
 from .models import Team
+from .permissions import can_manage_people, can_manage_person, require
 from .roles import ADMINISTRATOR, Role, role_label, role_of
 
 IMPORT_SESSION_KEY = "people_import"

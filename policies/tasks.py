@@ -33,8 +33,8 @@ def review_reminders(every_hours: int = 0, token: str = "") -> int:
 
 @task()
 def take_effect() -> int:
-    """Make the versions whose effective date has come the live text (``policies.scheduling``). Queued at
-    approval for the moment a version falls due; running it early or twice changes nothing."""
+    """Make the versions whose effective date has come the live text (``services.publishing.versions_take_effect``).
+    Queued at approval for the moment a version falls due; running it early or twice changes nothing."""
     from .services.publishing import versions_take_effect
 
     return len(versions_take_effect())

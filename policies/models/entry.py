@@ -259,8 +259,9 @@ class EntryVersion(OwnerLabelMixin, PartsMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(default=timezone.now)
-    # Nobody but its author approved it (four eyes was off, or an import published it). Recorded at approval,
-    # so pages say so without comparing names, and a later rename of either person changes nothing.
+    # Nobody but its author approved it (four eyes was off, or an import published it). Recorded at approval as
+    # a fact of the audit trail: it stays true if either person's account is later deleted (author and approver
+    # are then None).
     approved_by_author = models.BooleanField(default=False)
     # When readers started (or will start) to see it: its approval, or the start of a later effective date.
     # None for a scheduled version withdrawn before its day (a newer one was approved first).

@@ -1,7 +1,7 @@
 """A version goes live: the one function every path calls.
 
 Approval (``entry_approve``), a shared value's approval (``value_approve``), an effective date arriving
-(``scheduling.versions_take_effect``) and an import with ``--publish`` all make a version the text readers see
+(``versions_take_effect`` below) and an import with ``--publish`` all make a version the text readers see
 through ``version_publish``, so each applies the same rules:
 
 - the acknowledgement rule, once: a material change, or a first version, asks its audience again; a minor fix
@@ -50,8 +50,8 @@ def version_publish(
     """Make the saved ``version`` the live text of the locked ``entry`` (or, when it takes effect after ``now``,
     its scheduled version), save the entry with ``reason`` in its history and announce it. ``answers`` are ids
     of feedback items the version answers, closed in the same transaction; ``value_change`` the shared value's
-    version that republished it (its notifications are then sent as one email per person). Returns whether the version's
-    audience is asked to acknowledge it."""
+    version that republished it (its notifications are then sent as one email per person). Returns whether the
+    version's audience is asked to acknowledge it."""
     asks = asks_acknowledgement(entry, version)
     if asks:
         entry.ack_version = version

@@ -20,7 +20,7 @@ from ..permissions import can_approve, can_manage_values, four_eyes_blocks, requ
 from ..rendering.markdown import render_markdown
 from ..text import normalise_text
 from ..values import manual_values, names_in, rerender_link_map
-from .common import TransitionError, save_with_history, touch_manual
+from .common import TransitionError, save_with_history
 from .publishing import version_publish
 
 
@@ -221,9 +221,7 @@ def value_approve(
     save_with_history(shared, user=user, reason=f"Published version {version.number}: {summary}")
 
     published = _publish_in_entries(shared, version, user=user, now=now)
-    version.entry_versions.set(published)
-    if published:
-        touch_manual(shared.manual)
+    version.entry_versions.set(published)  # each marked the manual changed as it was published
     events.announce(events.value_published, SharedValueVersion, value_change=version, user=user)
     return version
 

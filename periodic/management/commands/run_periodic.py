@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from periodic.tasks import default_every_minutes, run_periodic_work
+from periodic.tasks import run_periodic_work
 from periodic.work import run_periodic
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, on_worker: bool, **options):
         if on_worker:
-            every = default_every_minutes()
+            every = settings.PERIODIC_EVERY_MINUTES
             if not run_periodic_work.get_backend().supports_defer:
                 raise CommandError("The task backend cannot run work later; run this command from cron instead.")
             run_periodic_work.enqueue(every_minutes=every)
