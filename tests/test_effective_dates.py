@@ -120,16 +120,22 @@ def test_the_command_makes_due_versions_live_and_says_so(refund, clock):
     assert "service/refund-policy: version 2 took effect." in out.getvalue()
 
 
+def _draft_dated_later(make_entry, author):
+    """A published entry whose draft, saved by ``author``, takes effect on ``DAY``."""
+    entry = make_entry("refund-policy", body="Thirty days.")
+    services.entry_save_draft(
+        entry=entry, manual=entry.manual, user=author, data={"body": "Forty-five days.", "effective_date": DAY}
+    )
+    return entry
+
+
 def test_approval_queues_the_change_for_the_worker_on_the_day(
     clock, make_entry, bob, alice, settings, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    entry = make_entry("refund-policy", body="Thirty days.")
-    services.entry_save_draft(
-        entry=entry, manual=entry.manual, user=bob, data={"body": "Forty-five days.", "effective_date": DAY}
-    )
+    entry = _draft_dated_later(make_entry, bob)
     with django_capture_on_commit_callbacks(execute=True):
         publish(entry, author=bob, approver=alice)
     queued = DBTaskResult.objects.get(task_path="policies.tasks.take_effect")
@@ -137,10 +143,7 @@ def test_approval_queues_the_change_for_the_worker_on_the_day(
 
 
 def test_the_reviewer_is_told_the_version_takes_effect_later(client, clock, make_entry, bob, alice):
-    entry = make_entry("refund-policy", body="Thirty days.")
-    services.entry_save_draft(
-        entry=entry, manual=entry.manual, user=bob, data={"body": "Forty-five days.", "effective_date": DAY}
-    )
+    entry = _draft_dated_later(make_entry, bob)
     services.entry_submit(entry=entry, user=bob)
     client.force_login(alice)
     page = client.get(reverse("policies:entry_review", args=[entry.manual.slug, entry.slug])).content.decode()
@@ -148,10 +151,7 @@ def test_the_reviewer_is_told_the_version_takes_effect_later(client, clock, make
 
 
 def test_approving_a_version_dated_later_says_when_readers_will_see_it(client, clock, make_entry, bob, alice):
-    entry = make_entry("refund-policy", body="Thirty days.")
-    services.entry_save_draft(
-        entry=entry, manual=entry.manual, user=bob, data={"body": "Forty-five days.", "effective_date": DAY}
-    )
+    entry = _draft_dated_later(make_entry, bob)
     services.entry_submit(entry=entry, user=bob)
     client.force_login(alice)
     approved = client.post(
