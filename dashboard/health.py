@@ -372,7 +372,7 @@ def check_acknowledgements(src: Sources, links: _Links) -> Check:
     items, more = _listed(
         sorted(late, key=lambda r: -r.overdue),
         lambda row: Item(f"{row.title}: {row.overdue:,} overdue",
-                         links.page("policies:ack_report", f"view=people&entry={row.slug}&state=overdue")),
+                         links.page("acknowledgements:ack_report", f"view=people&entry={row.slug}&state=overdue")),
     )  # fmt: skip
     n = len(late)
     return Check(
@@ -384,7 +384,7 @@ def check_acknowledgements(src: Sources, links: _Links) -> Check:
             if late
             else "Everyone asked to acknowledge a change has done so, or still has time."
         ),
-        fix_label="See who is overdue", fix_url=links.page("policies:ack_report", "view=people&state=overdue"),
+        fix_label="See who is overdue", fix_url=links.page("acknowledgements:ack_report", "view=people&state=overdue"),
         items=items, more=more, share=1 - n / len(asking) if asking else 1.0,
     )  # fmt: skip
 

@@ -154,7 +154,7 @@ def acknowledgements_chart(src: Sources) -> Chart:
         labels=[t.name for t in teams], series=series, percent=True, value_labels=[f"{t.percent}%" for t in teams],
         head=["Team", "People", "Asked", "Done", "Overdue", "Done %"], rows=rows,
         empty="Nothing is asked of anyone yet.",
-        link=("Open the acknowledgement report", _url("policies:ack_report", src.manual, "view=teams")),
+        link=("Open the acknowledgement report", _url("acknowledgements:ack_report", src.manual, "view=teams")),
         note=f"Counted at {_counted_at(src.acks.counted_at)}.",
         refresh=_url("dashboard:index", src.manual, "fresh=1") + "#acknowledgements-chart",
     )  # fmt: skip
@@ -311,6 +311,6 @@ def figures(src: Sources) -> list[Figure]:
         Figure("Live entries", f"{len(src.live):,}", _url("policies:manual_home", src.manual)),
         Figure("Reviews overdue", f"{overdue:,}", _url("policies:review_schedule", src.manual), alert=overdue > 0),
         Figure("Acknowledgements overdue", f"{acks.overdue:,}",
-               _url("policies:ack_report", src.manual, "view=people&state=overdue"), alert=acks.overdue > 0),
+               _url("acknowledgements:ack_report", src.manual, "view=people&state=overdue"), alert=acks.overdue > 0),
         Figure("Open feedback", f"{feedback.open:,}", _url("policies:feedback:board", src.manual)),
     ]  # fmt: skip

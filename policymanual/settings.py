@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "periodic",
     "people",
     "policies",
+    # Before notifications: in one periodic run, reminders are made before the due emails are sent.
+    "acknowledgements",
     "notifications",
     "feedback",
     "search",

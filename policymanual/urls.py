@@ -3,7 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from policies.views.my import my_home
+from dashboard.my import my_home
 
 
 class FaviconView(RedirectView):
@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
+    # Before the manual's own: its ``<manual>/<entry>/`` patterns would take the acknowledgement pages' addresses.
+    path("manuals/", include("acknowledgements.urls")),
     path("manuals/", include("policies.urls")),
     path("people/", include("people.urls")),
     path("my/", my_home, name="my_home"),

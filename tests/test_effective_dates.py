@@ -8,8 +8,9 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from acknowledgements.models import Acknowledgement
 from policies import services
-from policies.models import Acknowledgement, Entry
+from policies.models import Entry
 from policies.services.publishing import versions_take_effect
 
 from .conftest import publish, shown
@@ -60,7 +61,7 @@ def test_a_material_change_is_acknowledged_ahead_at_once(client, refund, carol):
     ahead = _page(client, refund, ahead=1)
     assert 'name="version" value="2"' in ahead
     response = client.post(
-        reverse("policies:entry_acknowledge", args=[refund.manual.slug, refund.slug]), {"version": "2"}
+        reverse("acknowledgements:entry_acknowledge", args=[refund.manual.slug, refund.slug]), {"version": "2"}
     )
     assert response["Location"].endswith("?ahead=1")
     assert Acknowledgement.objects.get(user=carol).version.number == 2

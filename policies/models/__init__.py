@@ -1,4 +1,3 @@
-from .acknowledgement import Acknowledgement, AckSource, QuizAttempt
 from .edition import Edition, EditionEntry, EditionSection, PDFKind, PDFStatus, StoredPDF
 from .entry import Channel, Entry, EntryKind, EntryRedirect, EntryStatus, EntryVersion
 from .manual import Manual, Section
@@ -6,7 +5,6 @@ from .review import EntryReview, ReminderSchedule
 from .value import SharedValue, SharedValueVersion, ValueStatus
 
 __all__ = [
-    "AckSource", "Acknowledgement", "QuizAttempt",
     "Channel", "Edition", "EditionEntry", "EditionSection", "Entry", "EntryKind", "EntryRedirect", "EntryReview",
     "EntryStatus", "EntryVersion", "Manual", "PDFKind", "PDFStatus", "ReminderSchedule", "Section", "StoredPDF",
     "SharedValue", "SharedValueVersion", "ValueStatus",
