@@ -34,7 +34,7 @@ from feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Sourc
 from people.models import Team
 from policies.ack_reports import EntryRow, TeamRow, Totals, ack_report
 from policies.models import Entry, Manual
-from policies.reviews import add_months
+from policies.scheduling import add_months
 
 ACK_FIGURES_SECONDS = 600
 COMPLAINT_DAYS = 30  # an open complaint older than this is a finding of the health check

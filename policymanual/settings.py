@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "people",
     "policies",
     "notifications",
+    "reviews",
     "feedback",
     "search",
     "dashboard",

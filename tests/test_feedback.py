@@ -17,7 +17,7 @@ CSV_HEADER = "date,source,channel,entry,customer_reference,text\n"
 
 
 def _url(name, manual, **kwargs):
-    return reverse(f"policies:feedback:{name}", kwargs={"manual": manual.slug, **kwargs})
+    return reverse(f"feedback:{name}", kwargs={"manual": manual.slug, **kwargs})
 
 
 def _upload(client, manual, text, name="feedback.csv"):

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from people.models import Profile
+from reviews import selectors as reviews
 
-from .. import acknowledgements, reviews, selectors
+from .. import acknowledgements, selectors
 
 
 def _notifications(user) -> dict:
