@@ -36,9 +36,6 @@ class Contribution:
         self._providers[f"{provider.__module__}.{provider.__qualname__}"] = provider
         return provider
 
-    def unregister(self, provider: Callable[..., Any]) -> None:
-        self._providers.pop(f"{provider.__module__}.{provider.__qualname__}", None)
-
     def collect(self, **kwargs) -> list[Any]:
         """What every provider gives for ``kwargs``, in the order they registered."""
         return [provider(**kwargs) for provider in self._providers.values()]
