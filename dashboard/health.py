@@ -234,7 +234,7 @@ def check_reviews(src: Sources, links: _Links) -> Check:
             if overdue
             else "Every live entry has been published or reviewed within its review cycle."
         ),
-        fix_label="Open the reviews page", fix_url=links.page("policies:review_schedule"),
+        fix_label="Open the reviews page", fix_url=links.page("reviews:schedule"),
         share=1 - n / len(src.live) if src.live else 1.0,
     )  # fmt: skip
 
@@ -403,7 +403,7 @@ def check_complaints(src: Sources, links: _Links) -> Check:
             else f"No complaint has waited more than {COMPLAINT_DAYS} days for an answer."
         ),
         fix_label="Open the complaints",
-        fix_url=links.page("policies:feedback:board", f"source=complaint&age={COMPLAINT_DAYS}"),
+        fix_url=links.page("feedback:board", f"source=complaint&age={COMPLAINT_DAYS}"),
     )  # fmt: skip
 
 

@@ -14,7 +14,8 @@ from acknowledgements.obligations import pending_for
 from acknowledgements.selectors import changed_since
 from notifications import selectors as notes
 from people.models import Profile
-from policies import reviews, selectors
+from policies import selectors
+from reviews import selectors as reviews
 
 
 @require_GET

@@ -35,7 +35,7 @@ from acknowledgements.reports import EntryRow, TeamRow, Totals, ack_report
 from feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Source
 from people.models import Team
 from policies.models import Entry, Manual
-from policies.reviews import add_months
+from policies.scheduling import add_months
 
 ACK_FIGURES_SECONDS = 600
 COMPLAINT_DAYS = 30  # an open complaint older than this is a finding of the health check

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     # Before notifications: in one periodic run, reminders are made before the due emails are sent.
     "acknowledgements",
     "notifications",
+    "reviews",
     "feedback",
     "search",
     "dashboard",

@@ -24,7 +24,7 @@ from feedback.services import feedback_close_with_version, feedback_record
 from people.models import Team
 from policies import services
 from policies.models import Entry
-from policies.reviews import add_months
+from policies.scheduling import add_months
 from search.models import SearchLog
 from search.services import search_log_record
 

@@ -201,8 +201,8 @@ def test_sending_twice_sends_each_email_once(carol, bob, settings):
     for i in range(2):
         services.notify(user=carol, kind=NotificationKind.INVITATION, title=f"Carol {i}", url="/manuals/")
         services.notify(user=bob, kind=NotificationKind.INVITATION, title=f"Bob {i}")
-    call_command("send_notifications", stdout=open("/dev/null", "w"))
-    call_command("send_notifications", stdout=open("/dev/null", "w"))
+    call_command("run_periodic", stdout=open("/dev/null", "w"))
+    call_command("run_periodic", stdout=open("/dev/null", "w"))
     assert sorted(m.subject for m in mail.outbox) == [
         "Policy Manual: 2 new notifications", "Policy Manual: Carol 0", "Policy Manual: Carol 1",
     ]  # fmt: skip
@@ -211,14 +211,14 @@ def test_sending_twice_sends_each_email_once(carol, bob, settings):
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
-def test_an_event_is_emailed_by_the_task_at_once_and_the_command_sends_it_no_more(
+def test_an_event_is_emailed_by_the_task_at_once_and_the_periodic_work_sends_it_no_more(
     make_entry, carol, alice, bob, django_capture_on_commit_callbacks
 ):
     with_email(carol)
     with django_capture_on_commit_callbacks(execute=True):
         make_entry()
     assert [m.to for m in mail.outbox] == [["carol@example.com"]]
-    call_command("send_notifications", stdout=open("/dev/null", "w"))
+    call_command("run_periodic", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 1
 
 
@@ -455,12 +455,11 @@ def test_managers_get_one_summary_of_overdue_acknowledgements_a_week(published, 
     assert Notification.objects.filter(kind=NotificationKind.MANAGER_DIGEST).count() == 4
 
 
-def test_the_command_makes_reminders_and_sends_them_once(published, carol):
+def test_the_periodic_work_makes_reminders_and_sends_them_once(published, carol):
     with_email(carol)
     with time_machine.travel(timezone.now() + timedelta(days=20), tick=False):
-        for _ in range(2):
-            call_command("send_ack_reminders", stdout=open("/dev/null", "w"))
-            call_command("send_notifications", stdout=open("/dev/null", "w"))
+        call_command("run_periodic", stdout=open("/dev/null", "w"))
+        call_command("run_periodic", stdout=open("/dev/null", "w"))
     assert [m.to for m in mail.outbox] == [["carol@example.com"]]
     assert "Overdue" in mail.outbox[0].subject
 

@@ -16,7 +16,7 @@ from notifications.models import Notification, NotificationKind
 from policies import services
 from policies.importexport import manual_import
 from policies.models import Entry
-from policies.reviews import add_months
+from policies.scheduling import add_months
 
 from .conftest import publish
 from .test_import_export import folder  # noqa: F401  (the small manual folder fixture)

@@ -37,7 +37,6 @@ from .reading import (
     pdf_download,
     pdf_status,
 )
-from .reviews import review_reminders, review_schedule
 from .word import entry_docx, manual_docx, word_import_confirm, word_import_upload
 
 __all__ = [
@@ -49,6 +48,6 @@ __all__ = [
     "manual_four_eyes",
     "manual_compare", "manual_create", "manual_home", "manual_list", "manual_organise", "manual_pdf",
     "manual_print", "manual_settings", "markdown_preview", "onboarding", "pdf_download", "pdf_status",
-    "review_queue", "review_reminders", "review_schedule", "section_edit",
+    "review_queue", "section_edit",
     "entry_docx", "manual_docx", "word_import_confirm", "word_import_upload",
 ]  # fmt: skip
