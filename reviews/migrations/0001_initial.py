@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # The tables exist already: policies made them (0009_review_schedule, 0011_reminder_schedule), and its
-        # 0016_reviews_move_out gives them up. Only Django's record of the models moves.
+        # 0017_reviews_move_out gives them up. Only Django's record of the models moves.
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(

@@ -42,7 +42,7 @@ def queued_tasks_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0015_four_eyes_requests"),
+        ("policies", "0016_acknowledgements_move_out"),
         ("reviews", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
