@@ -214,11 +214,6 @@ def _leads(top: list[int], per_entry: dict[int, list[int]]) -> bool:
 def searches_chart(src: Sources) -> Chart:
     """The searches that most often failed readers: found nothing, or found a result they said did not help."""
     rows = src.failed_searches
-    if rows is None:
-        return Chart(
-            slug="searches", title="Searches that find nothing", summary="No failed searches recorded yet.",
-            kind="bars", labels=[], series=[], head=SEARCH_HEAD, rows=[], empty="No failed searches recorded yet.",
-        )  # fmt: skip
     tz = timezone.get_current_timezone()
 
     def when(value) -> str:

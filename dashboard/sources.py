@@ -30,12 +30,14 @@ from django.db.models import Count, Func, IntegerField, Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django_tasks import task
 
 from acknowledgements.reports import EntryRow, TeamRow, Totals, ack_report
 from feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Source
 from people.models import Team
 from policies.models import Entry, Manual
 from policies.scheduling import add_months
+from search.selectors import top_failed_searches
 
 ACK_FIGURES_SECONDS = 600
 COMPLAINT_DAYS = 30  # an open complaint older than this is a finding of the health check
@@ -128,10 +130,18 @@ def ack_figures_count(manual: Manual) -> AckFigures:
     return figures
 
 
+@task()
+def recount_ack_figures(manual_id: int) -> None:
+    """Count a manual's acknowledgement figures again and keep them for the dashboard and the health score (a
+    background job, run by `manage.py db_worker`, or at once where TASKS_IMMEDIATE is on)."""
+    manual = Manual.objects.filter(pk=manual_id).first()
+    if manual is not None:
+        ack_figures_count(manual)
+        cache.delete(f"{ack_figures_key(manual)}:queued")
+
+
 def ack_figures_recount_soon(manual: Manual) -> None:
     """Ask the worker to count the figures again, once however many pages ask meanwhile."""
-    from .tasks import recount_ack_figures
-
     if cache.add(f"{ack_figures_key(manual)}:queued", True, ACK_FIGURES_SECONDS):
         transaction.on_commit(lambda: recount_ack_figures.enqueue(manual.pk), robust=True)
 
@@ -238,13 +248,8 @@ class Sources:
         return dict(Team.objects.values_list("slug", "name"))
 
     @cached_property
-    def failed_searches(self) -> list | None:
-        """The searches that most often found nothing in the last ``SEARCH_DAYS`` days, or None while the search
-        app does not record them."""
-        try:
-            from search.selectors import top_failed_searches
-        except ImportError:
-            return None
+    def failed_searches(self) -> list:
+        """The searches that most often found nothing in the last ``SEARCH_DAYS`` days."""
         since = timezone.now() - timedelta(days=SEARCH_DAYS)
         return list(top_failed_searches(self.manual, limit=SEARCH_LIMIT, since=since))
 

@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from people import events as people_events
 
 from . import services
-from .tasks import deliver_notifications
+from .services.emails import deliver_notifications
 
 
 @receiver(people_events.person_invited, dispatch_uid="notifications.person_invited")

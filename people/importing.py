@@ -24,8 +24,10 @@ from django.core.validators import validate_email
 from django.utils.text import slugify
 
 from .models import Team
+from .names import full_name
 from .permissions import can_manage_person
 from .roles import ADMINISTRATOR, Role, role_label, role_of
+from .selectors import people_managers
 
 COLUMNS = ("username", "email", "name", "role", "teams")
 MAX_IMPORT_BYTES = 1_000_000
@@ -203,8 +205,6 @@ def _check_row(line: int, cells: dict[str, str], problems: list[Problem]) -> Per
 
 def _changes(row: PersonRow, person) -> list[str]:
     """What importing ``row`` would change on ``person``, in words."""
-    from .services import full_name
-
     changes = []
     if row.name != full_name(person):
         changes.append(f"name {full_name(person) or '(none)'} → {row.name or '(none)'}")
@@ -220,8 +220,6 @@ def _changes(row: PersonRow, person) -> list[str]:
 
 def people_import_check(*, text: str, user) -> ImportPlan:
     """Check every line of ``text`` against the file and the database; the plan, or every problem found."""
-    from .selectors import people_managers
-
     problems: list[Problem] = []
     rows: list[PersonRow] = []
     seen_usernames: dict[str, int] = {}

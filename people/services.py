@@ -25,28 +25,12 @@ from django.utils.http import urlsafe_base64_encode
 from . import events
 from .importing import ImportPlan, people_import_check
 from .models import Profile, Team
+from .names import full_name, split_name, tidy_name
 from .permissions import can_manage_people, can_manage_person, require
 from .roles import ROLE_GROUPS, Role, role_label, role_of
 from .selectors import people_managers
 
 NOT_ALLOWED = "Only managers and administrators can manage people."
-
-
-# Names ---------------------------------------------------------------------------------------------------------
-
-
-def tidy_name(name: str) -> str:
-    return " ".join(name.split())
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """First name and the rest, as the demo and the admin store them; ``get_full_name`` joins them back."""
-    first, _, last = tidy_name(name).partition(" ")
-    return first, last
-
-
-def full_name(person) -> str:
-    return tidy_name(person.get_full_name())
 
 
 # Shared steps --------------------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from people.permissions import can_manage_people, can_manage_person, can_read, require
 
+from .models import EntryStatus, PDFKind, ValueStatus
+
 __all__ = ["can_manage_people", "can_manage_person", "can_read", "require"]  # and the questions below
 
 
@@ -70,8 +72,6 @@ def can_manage_values(user) -> bool:
 def can_approve_value(user, shared_value) -> bool:
     """Whether to offer ``user`` the approval of the change proposed for ``shared_value`` now (four eyes as for
     entries: not its author where the manual asks for it; the service checks again)."""
-    from .models import ValueStatus
-
     return (
         can_approve(user) and shared_value.status == ValueStatus.IN_REVIEW and not four_eyes_blocks(user, shared_value)
     )
@@ -123,8 +123,6 @@ def can_withdraw_four_eyes_off(user, manual) -> bool:
 
 def can_approve_entry(user, entry) -> bool:
     """Whether to offer ``user`` the approval of ``entry`` now (the service checks it again when it happens)."""
-    from .models import EntryStatus
-
     return can_approve(user) and entry.status == EntryStatus.IN_REVIEW and not four_eyes_blocks(user, entry)
 
 
@@ -146,8 +144,6 @@ def can_see_all_reviews(user) -> bool:
 def can_open_pdf(user, pdf) -> bool:
     """Stored PDFs of the manual are for every reader, except onboarding packets: those open for the people who
     asked for them (the file is shared by everyone who asks for the same packet) and for editors and managers."""
-    from .models import PDFKind
-
     if not can_read(user):
         return False
     if pdf.kind != PDFKind.ONBOARDING or can_edit(user):

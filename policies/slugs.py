@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .models import Entry, Manual
+
 # Pages under /manuals/<manual>/ that exist now.
 PAGE_SLUGS = frozenset({
     "new", "print", "review", "editions", "settings", "sections", "preview", "search", "compare", "onboarding",
@@ -28,8 +30,6 @@ RESERVED_MANUAL_SLUGS = frozenset({"new", "import", "api", "people", "my"})
 
 def entry_slug_problem(manual, slug: str, *, entry=None) -> str | None:
     """Why ``slug`` cannot be the address of ``entry`` (a new entry when None) in ``manual``, or None."""
-    from .models import Entry
-
     if slug in RESERVED_SLUGS:
         return f"“{slug}” is the address of one of the manual's own pages; choose another."
     clash = Entry.objects.filter(manual=manual, slug=slug)
@@ -42,8 +42,6 @@ def entry_slug_problem(manual, slug: str, *, entry=None) -> str | None:
 
 def manual_slug_problem(slug: str, *, manual=None) -> str | None:
     """Why ``slug`` cannot be the address of a manual, or None."""
-    from .models import Manual
-
     if slug in RESERVED_MANUAL_SLUGS:
         return f"“{slug}” is the address of one of the app's own pages; choose another."
     clash = Manual.objects.filter(slug=slug)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = (
-    "people", "notifications", "periodic", "policies", "reviews", "feedback", "search", "dashboard", "demo",
+    "people", "notifications", "periodic", "policies", "acknowledgements", "reviews", "feedback", "search", "dashboard",
+    "demo",
     "policymanual",
 )  # fmt: skip
 BASELINE = Path(__file__).with_name("function_imports_baseline.txt")

@@ -19,6 +19,9 @@ from django.db import connection, transaction
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Greatest, Replace
 
+from policies.models import Entry
+
+from .models import SearchDocument, SearchTerm
 from .text import clean_line, plain_text, stem, vocabulary
 
 SEARCH_CONFIG = "english"
@@ -68,10 +71,6 @@ class Models:
 
     @classmethod
     def current(cls) -> Models:
-        from policies.models import Entry
-
-        from .models import SearchDocument, SearchTerm
-
         return cls(Entry=Entry, SearchDocument=SearchDocument, SearchTerm=SearchTerm)
 
     @classmethod

@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from people.models import NotifyBy
 
@@ -166,3 +167,11 @@ def _send_each(user, notes: list[Notification], *, now: datetime, connection) ->
             sent += _send(user, subject=subject, template="notifications/email/batch.txt",
                           context={"notifications": group}, ids=ids, now=now, connection=connection)  # fmt: skip
     return sent
+
+
+@task()
+def deliver_notifications() -> int:
+    """Email what is due, so people who chose immediate emails hear within moments of the event rather than at
+    the next periodic run (a background job, run by `manage.py db_worker`, or at once where TASKS_IMMEDIATE is
+    on). Safe to enqueue many times: each notification is emailed once."""
+    return send_due_emails()

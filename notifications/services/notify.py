@@ -13,7 +13,7 @@ from django.utils import timezone
 from people.models import NotifyBy, Profile
 
 from ..models import Notification
-from ..tasks import deliver_notifications
+from .emails import deliver_notifications
 
 _TITLE_MAX = Notification._meta.get_field("title").max_length
 

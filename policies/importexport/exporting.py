@@ -14,8 +14,11 @@ from django.db.models import F
 
 from people.models import Team
 
+from .. import selectors
 from ..models import Entry, EntryStatus, EntryVersion, Manual, Section, SharedValue
 from ..models.parts import parse_number
+from ..rendering.document import render_manual_html
+from ..rendering.pdf import manual_pdf
 from .folder import MANUAL_FILE, SKIPPED_FILES, ManualExportError, clean_body, clean_text, dump_yaml, importable_files
 
 
@@ -187,15 +190,9 @@ def _check_export_folder(root: Path, manual: Manual) -> None:
 
 def manual_export_html(*, manual: Manual) -> str:
     """The manual's published text as one self-contained HTML file: the document the PDF is made from."""
-    from .. import selectors
-    from ..rendering.document import render_manual_html
-
     return render_manual_html(selectors.manual_snapshot(manual), for_pdf=True)
 
 
 def manual_export_pdf(*, manual: Manual) -> bytes:
     """The manual's published text as a PDF."""
-    from .. import selectors
-    from ..rendering.pdf import manual_pdf
-
     return manual_pdf(selectors.manual_snapshot(manual))

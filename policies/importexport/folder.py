@@ -23,6 +23,7 @@ from ..models import EntryKind, Section
 from ..models.entry import CHANNEL_ORDER
 from ..models.parts import SCRIPT_KEYS, TARGET_KEYS, validate_scripts, validate_targets
 from ..models.value import MAX_VALUE_LENGTH, NAME_RE
+from ..services.entries import normalise_entry_data
 from ..text import normalise_text
 
 MANUAL_FILE = "manual.yml"
@@ -348,8 +349,6 @@ class _Fields:
                 return []
             filled = {k: item.get(k, "" if k in optional else None) for k in keys}
             items.append({k: v if v is not None else "" for k, v in filled.items()} if optional else filled)
-        from ..services.entries import normalise_entry_data
-
         items = normalise_entry_data({key: items})[key]
         try:
             validate(items)

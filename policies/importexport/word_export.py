@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 from ..models import EntryKind
+from ..rendering.document import edition_label
 from ..rendering.markdown import resolve_entry_links
 
 if TYPE_CHECKING:
@@ -56,8 +57,6 @@ _VOID_TAGS = frozenset({"br", "hr", "img", "wbr", "col", "input", "meta", "link"
 def manual_docx(snapshot: ManualSnapshot) -> bytes:
     """The manual of ``snapshot``: a cover (title, organisation, edition), the mission and vision, a list of
     contents linking to the entries, then each section (Heading 1, on a new page) with its entries (Heading 2)."""
-    from ..rendering.document import edition_label
-
     manual = snapshot.manual
     anchors: dict[int | str, str] = {}
     for version in snapshot.entries:

@@ -18,6 +18,7 @@ from ..rendering.markdown import render_markdown
 from ..slugs import manual_slug_problem
 from ..text import normalise_text
 from .common import TransitionError, apply_changes, manual_link_map, save_with_history, touch_manual
+from .entries import entry_move
 
 MANUAL_TEXT_FIELDS = ("mission", "vision")
 
@@ -166,8 +167,6 @@ def section_save(*, section: Section | None, manual: Manual, user, data: dict, r
 @transaction.atomic
 def entries_reorder(*, section: Section, user, entry_ids: list[int]) -> None:
     """Put the entries of a section in the given order."""
-    from .entries import entry_move
-
     require(can_manage(user), "Only managers can arrange the manual.")
     entries = {e.pk: e for e in Entry.objects.filter(section=section)}
     if set(entry_ids) != set(entries):

@@ -9,30 +9,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import connection
 
+from . import postgresql, sqlite
+from .hits import Hit
 
-@dataclass
-class Hit:
-    entry_id: int
-    slug: str
-    title: str
-    summary: str
-    body: str
-    kind: str
-    section_title: str
-    section_slug: str
-    score: float
+__all__ = ["Hit", "current"]
 
 
 def current():
     """The backend for the database in use."""
-    if connection.vendor == "postgresql":
-        from . import postgresql
-
-        return postgresql
-    from . import sqlite
-
-    return sqlite
+    return postgresql if connection.vendor == "postgresql" else sqlite

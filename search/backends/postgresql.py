@@ -20,7 +20,7 @@ from policies.models import Entry, Section
 from ..indexing import SEARCH_CONFIG
 from ..models import SearchDocument, SearchTerm
 from ..text import ParsedQuery
-from . import Hit
+from .hits import Hit
 
 # ts_rank's weights for D, C, B, A: text (C) 0.2, summary (B) 0.5, title (A) 1.0.
 WEIGHTS = [0.1, 0.2, 0.5, 1.0]

@@ -13,9 +13,11 @@ import difflib
 from django.db import connection
 from django.db.models.functions import Length
 
+from policies.models import Entry, Section
+
 from ..models import SearchDocument, SearchTerm
 from ..text import ParsedQuery
-from . import Hit
+from .hits import Hit
 
 # bm25 weights of the columns: title, summary, text.
 COLUMN_WEIGHTS = (10.0, 4.0, 1.0)
@@ -56,8 +58,6 @@ def _filters(filters) -> tuple[str, list]:
 
 
 def find(manual, parsed: ParsedQuery, filters, limit: int, *, every_word: bool = False) -> tuple[list[Hit], int]:
-    from policies.models import Entry, Section
-
     where, params = _filters(filters)
     # bm25() may only be called in the query that MATCHes, so the matches are ranked first; CROSS JOIN keeps
     # SQLite from running the MATCH once per document of the manual instead. The filters and the order read the

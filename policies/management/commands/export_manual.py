@@ -12,6 +12,7 @@ from policies.importexport import (
 )
 from policies.importexport.word_export import manual_docx
 from policies.models import Manual
+from policies.rendering.pdf import PDFRenderError
 from policies.selectors import manual_snapshot
 
 
@@ -60,8 +61,6 @@ class Command(BaseCommand):
         elif format == "docx":
             path.write_bytes(manual_docx(manual_snapshot(found)))
         else:
-            from policies.rendering.pdf import PDFRenderError
-
             try:
                 path.write_bytes(manual_export_pdf(manual=found))
             except PDFRenderError as exc:
