@@ -188,9 +188,9 @@ def _check_export_folder(root: Path, manual: Manual) -> None:
 def manual_export_html(*, manual: Manual) -> str:
     """The manual's published text as one self-contained HTML file: the document the PDF is made from."""
     from .. import selectors
-    from ..rendering.document import render_manual_html
+    from ..rendering.document import inline_stylesheets, render_manual_html
 
-    return render_manual_html(selectors.manual_snapshot(manual), for_pdf=True)
+    return inline_stylesheets(render_manual_html(selectors.manual_snapshot(manual), for_pdf=True), for_pdf=True)
 
 
 def manual_export_pdf(*, manual: Manual) -> bytes:
