@@ -46,7 +46,7 @@ def _templates():
         "<script>alert(1)</script>",
         "<style>p { color: red }</style>",
         '<p style="color: red">Hi</p>',
-        "<select onchange=\"this.form.submit()\">",
+        '<select onchange="this.form.submit()">',
         '<a href="#"\n   onclick="go()">Go</a>',
         '<button type="submit" {% if x %}disabled{% endif %} onClick="go()">Go</button>',
     ],
