@@ -61,9 +61,9 @@ class StatusForm(forms.Form):
         if not typed:
             return None
         entries = Entry.objects.filter(manual=self.manual)
-        entry = entries.filter(title__iexact=typed).order_by("-live_version").first() or entries.filter(
-            slug=typed
-        ).first()
+        entry = (
+            entries.filter(title__iexact=typed).order_by("-live_version").first() or entries.filter(slug=typed).first()
+        )
         if entry is None:
             raise forms.ValidationError(f"No entry is called “{typed}”. Pick one of the titles suggested as you type.")
         return entry
