@@ -43,7 +43,27 @@ class ImportConfirmForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    """An item's status and, when the board sends it, the slug of the entry it is about (empty: none yet)."""
+    """An item's status and, when the board sends it, the entry it is about (empty: none yet).
+
+    The entry is typed as its title (the board suggests the live entries' titles as you type); its web address
+    (slug) is taken too. ``cleaned_data["entry"]`` is the ``Entry`` or None.
+    """
 
     status = forms.ChoiceField(choices=FeedbackStatus.choices)
-    entry = forms.CharField(required=False, max_length=100)
+    entry = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, manual, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.manual = manual
+
+    def clean_entry(self):
+        typed = " ".join(self.cleaned_data["entry"].split())
+        if not typed:
+            return None
+        entries = Entry.objects.filter(manual=self.manual)
+        entry = (
+            entries.filter(title__iexact=typed).order_by("-live_version").first() or entries.filter(slug=typed).first()
+        )
+        if entry is None:
+            raise forms.ValidationError(f"No entry is called “{typed}”. Pick one of the titles suggested as you type.")
+        return entry

@@ -107,7 +107,10 @@ def board(request: HttpRequest, manual: str) -> HttpResponse:
         "filters": filters,
         "filtered": any(filters.values()),
         "query": query.urlencode(),
-        "entries": Entry.objects.filter(manual=manual_obj).order_by("title").only("slug", "title"),
+        # The filter lists them all; an item's entry box suggests the titles of the live ones as you type.
+        "entries": Entry.objects.filter(manual=manual_obj)
+        .order_by("title")
+        .only("slug", "title", "live_version", "retired_at"),
         "channels": Channel.choices,
         "sources": Source.choices,
         "ages": [("7", "Older than 7 days"), ("30", "Older than 30 days"), ("90", "Older than 90 days")],
@@ -121,26 +124,29 @@ def board(request: HttpRequest, manual: str) -> HttpResponse:
 def set_status(request: HttpRequest, manual: str, item: int) -> HttpResponse:
     manual_obj = _triage_manual(request, manual)
     item_obj = get_object_or_404(FeedbackItem, pk=item, manual=manual_obj)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        said = []
-        if "entry" in request.POST:
-            slug = form.cleaned_data["entry"].strip()
-            entry = Entry.objects.filter(manual=manual_obj, slug=slug).first() if slug else None
-            if slug and entry is None:
-                messages.error(request, f"No entry has the address “{slug}”. Pick one from the list.")
-                return redirect(_back(request, manual_obj))
-            before = item_obj.entry_id
-            try:
-                services.feedback_link_entry(item=item_obj, entry=entry, user=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect(_back(request, manual_obj))
-            if item_obj.entry_id != before:
-                said.append(f"about “{entry.title}”" if entry else "about no entry yet")
-        if form.cleaned_data["status"] != item_obj.status:
-            services.feedback_set_status(item=item_obj, status=form.cleaned_data["status"], user=request.user)
-            said.insert(0, f"marked {item_obj.get_status_display().lower()}")
+    form = StatusForm(request.POST, manual=manual_obj)
+    form.is_valid()
+    if "status" in form.errors:
+        messages.error(request, "Pick a status from the list.")
+        return redirect(_back(request, manual_obj))
+    said = []
+    if "entry" in form.errors:
+        # The status chosen with it is still saved; only the entry is left as it was, and the message says why.
+        messages.error(request, " ".join(form.errors["entry"]))
+    elif "entry" in request.POST:
+        entry = form.cleaned_data["entry"]
+        before = item_obj.entry_id
+        try:
+            services.feedback_link_entry(item=item_obj, entry=entry, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(_back(request, manual_obj))
+        if item_obj.entry_id != before:
+            said.append(f"about “{entry.title}”" if entry else "about no entry yet")
+    if form.cleaned_data["status"] != item_obj.status:
+        services.feedback_set_status(item=item_obj, status=form.cleaned_data["status"], user=request.user)
+        said.insert(0, f"marked {item_obj.get_status_display().lower()}")
+    if said or "entry" not in form.errors:
         messages.success(request, f"#{item_obj.pk} {' and '.join(said)}." if said else "Nothing changed.")
     return redirect(_back(request, manual_obj))
 

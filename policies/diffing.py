@@ -85,17 +85,36 @@ def _marked_words(old: str, new: str, out: list[str]) -> None:
             out.append("".join(a[i1:i2]))
             continue
         if op in ("delete", "replace") and "".join(a[i1:i2]).strip():
-            out.append(_DEL_OPEN + "".join(a[i1:i2]) + _DEL_CLOSE)
+            out.append(_wrap("".join(a[i1:i2]), _DEL_OPEN, _DEL_CLOSE))
         if op in ("insert", "replace"):
-            added = "".join(b[j1:j2])
-            out.append(_INS_OPEN + added + _INS_CLOSE if added.strip() else added)
+            out.append(_wrap("".join(b[j1:j2]), _INS_OPEN, _INS_CLOSE))
+
+
+_CELL_EDGE = re.compile(r"(?<!\\)(\|)")
+_TABLE_DELIMITER = re.compile(r"^\s*:?-+:?\s*$")
+
+
+def _wrap(text: str, mark_open: str, mark_close: str) -> str:
+    """``text`` between marks, each table cell on its own: a mark around a cell's ``|`` would shift the row's cells.
+
+    The pipes, the spaces at a cell's edges and the dashes of a table's delimiter row stay outside the marks.
+    """
+    pieces = []
+    for piece in _CELL_EDGE.split(text):
+        if piece == "|" or not piece.strip() or _TABLE_DELIMITER.match(piece):
+            pieces.append(piece)
+            continue
+        stripped = piece.strip()
+        start = piece.index(stripped)
+        pieces.append(piece[:start] + mark_open + stripped + mark_close + piece[start + len(stripped) :])
+    return "".join(pieces)
 
 
 def _marked_line(line: str, mark_open: str, mark_close: str) -> str:
     """A whole line added or removed, marked after its list, quote or heading marker so Markdown still sees it."""
     lead = _LINE_LEAD.match(line).group(1)
     rest = line[len(lead) :]
-    return lead + (mark_open + rest + mark_close if rest.strip() else rest)
+    return lead + (_wrap(rest, mark_open, mark_close) if rest.strip() else rest)
 
 
 def _marked_source(old: str, new: str) -> str:

@@ -239,6 +239,28 @@ def test_compare_editions(client, carol, history, alice, bob, past_manual):
     assert bad.status_code == 400 and "nonsense" in bad.content.decode()
 
 
+LONG = "\n\n".join(
+    ["Refunds within **14 days** of delivery.", "Keep the receipt.", "Gift cards are not refunded.",
+     "Ask for the order number.", "Offer an exchange first."]
+)  # fmt: skip
+
+
+def test_compare_shows_the_entries_as_readers_see_them_with_unchanged_paragraphs_folded(
+    client, carol, history, alice, bob, past_manual
+):
+    _revise(history["refunds"], body=LONG, author=bob, approver=alice, summary="Longer")
+    services.edition_release(manual=past_manual, user=alice, label="2026.1", release_notes="")
+    _revise(history["refunds"], body=LONG.replace("exchange", "exchange or a repair"), author=bob, approver=alice,
+            summary="Repairs")  # fmt: skip
+    services.edition_release(manual=past_manual, user=alice, label="2026.2", release_notes="")
+    client.force_login(carol)
+    page = client.get("/manuals/service/compare/?from=2026.1&to=2026.2").content.decode()
+    assert "<p>Offer an exchange <ins>or a repair</ins> first.</p>" in page  # rendered, words marked
+    assert "**14 days**" not in page  # no raw Markdown
+    assert "<summary>3 unchanged paragraphs</summary>" in page  # the untouched ones folded away
+    assert "<p>Ask for the order number.</p>" in page  # the one beside the change stays in view
+
+
 def test_background_pdf_shows_progress_until_the_worker_runs(client, carol, history, past_manual, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.PDF_BACKGROUND_THRESHOLD = 0

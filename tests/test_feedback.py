@@ -257,6 +257,27 @@ def test_agents_cannot_change_a_status(client, alice, carol, manual):
     assert item.status == "new"
 
 
+def test_a_manager_ties_an_item_to_an_entry_by_typing_its_title(client, alice, manual, refund, make_entry):
+    make_entry("draft-only", title="Loyalty points", published=False)
+    item = _item(manual, alice, source="complaint", text="Refused a refund at day 31")
+    client.force_login(alice)
+    board = client.get(_url("board", manual)).content.decode()
+    assert f'<datalist id="entry-titles"><option value="{refund.title}"></option></datalist>' in board  # live only
+    url = _url("set_status", manual, item=item.pk)
+
+    page = client.post(url, {"status": "new", "entry": f"  {refund.title.upper()} "}, follow=True).content.decode()
+    item.refresh_from_db()
+    assert item.entry == refund
+    assert f"#{item.pk} about “{refund.title}”." in page
+    assert f'list="entry-titles" value="{refund.title}"' in page
+
+    # A title nobody wrote: a clear error, and the status chosen with it is still saved.
+    page = client.post(url, {"status": "planned", "entry": "Refunds for gift cards"}, follow=True).content.decode()
+    assert "No entry is called “Refunds for gift cards”. Pick one of the titles suggested as you type." in page
+    item.refresh_from_db()
+    assert item.entry == refund and item.status == FeedbackStatus.PLANNED
+
+
 def test_a_manager_links_an_item_to_an_entry_from_the_board(client, alice, manual, refund, make_entry):
     item = _item(manual, alice, source="complaint", text="Refused a refund at day 31")
     client.force_login(alice)
@@ -270,7 +291,7 @@ def test_a_manager_links_an_item_to_an_entry_from_the_board(client, alice, manua
     reasons = list(item.history.values_list("history_change_reason", flat=True))
     assert reasons[:2] == ["Marked planned", f"About “{refund.title}”"]
     page = client.post(url, {"status": "planned", "entry": "no-such-entry"}, follow=True).content.decode()
-    assert "No entry has the address “no-such-entry”" in page
+    assert "No entry is called “no-such-entry”. Pick one of the titles suggested as you type." in page
     item.refresh_from_db()
     assert item.entry == refund
     client.post(url, {"status": "planned", "entry": ""})

@@ -908,6 +908,9 @@ def test_html_export_contains_every_published_title(folder, alice, tmp_path):
     assert "<html" in html
     for title in ("Refund policy", "Gear guarantee", "Handling complaints"):
         assert title in html
+    # A file opened from disk has no static folder beside it: its stylesheets are written into it.
+    assert '<link rel="stylesheet"' not in html
+    assert "max-width: 70ch" in html and "@page :left" in html
 
 
 def test_pdf_export_writes_a_pdf(folder, alice, tmp_path):

@@ -291,5 +291,5 @@ def test_pdf_document_for_onboarding_names_the_role_and_ends_with_a_signoff(manu
     assert "<title>Customer Service Manual &lt;draft&gt;</title>" in html
     assert "Prepared for: &lt;New&gt; agent" in html
     assert '<section class="signoff">' in html
-    assert "@page :left" in html  # the paged-media rules
+    assert '<link rel="stylesheet" href="/static/css/document-print.css">' in html  # the paged-media rules
     assert 'class="toolbar"' not in html  # no on-screen links in a PDF

@@ -1,6 +1,9 @@
 """The print page: the whole published manual as one document, read in the browser or printed from it."""
 
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 
 from policies import services
 
@@ -49,8 +52,11 @@ def test_print_page_has_cover_contents_and_facts(reader, make_entry, manual):
     for fact in ("Policy", '<span class="chip">Phone</span>', '<span class="chip">Email</span>', "Version 1",
                  "Effective 1 March 2025", "Owner: Service desk"):  # fmt: skip
         assert fact in html
-    assert "<style>" in html and "max-width: 70ch" in html  # self-contained, reading column
-    assert "@page :left" not in html  # the PDF's paged-media rules stay out of the browser's page
+    # The reading column comes from a stylesheet file (no inline CSS, for the Content-Security-Policy); the PDF's
+    # paged-media rules stay out of the browser's page.
+    assert '<link rel="stylesheet" href="/static/css/document.css">' in html and "<style" not in html
+    assert "document-print.css" not in html and "@page :left" not in html
+    assert "max-width: 70ch" in Path(finders.find("css/document.css")).read_text()
 
 
 def test_cross_references_become_anchors_in_the_document(reader, make_entry):

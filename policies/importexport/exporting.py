@@ -17,7 +17,7 @@ from people.models import Team
 from .. import selectors
 from ..models import Entry, EntryStatus, EntryVersion, Manual, Section, SharedValue
 from ..models.parts import parse_number
-from ..rendering.document import render_manual_html
+from ..rendering.document import inline_stylesheets, render_manual_html
 from ..rendering.pdf import manual_pdf
 from .folder import MANUAL_FILE, SKIPPED_FILES, ManualExportError, clean_body, clean_text, dump_yaml, importable_files
 
@@ -190,7 +190,7 @@ def _check_export_folder(root: Path, manual: Manual) -> None:
 
 def manual_export_html(*, manual: Manual) -> str:
     """The manual's published text as one self-contained HTML file: the document the PDF is made from."""
-    return render_manual_html(selectors.manual_snapshot(manual), for_pdf=True)
+    return inline_stylesheets(render_manual_html(selectors.manual_snapshot(manual), for_pdf=True), for_pdf=True)
 
 
 def manual_export_pdf(*, manual: Manual) -> bytes:

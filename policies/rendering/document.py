@@ -1,8 +1,10 @@
 """The whole manual as one self-contained HTML document: the print page and the source of the PDF.
 
-One template, ``policies/document.html``, serves both. Its stylesheet is inlined so the document needs nothing
-else to display or print: ``css/document.css`` always, plus the paged-media rules of ``css/document-print.css``
-(cover, contents with page numbers, running header, "Page X of Y") when it is made for the PDF.
+One template, ``policies/document.html``, serves both. Its stylesheets are static files it links to, so the page
+runs under a Content-Security-Policy without inline styles: ``css/document.css`` always, plus the paged-media rules
+of ``css/document-print.css`` (cover, contents with page numbers, running header, "Page X of Y") when it is made
+for the PDF, which WeasyPrint reads from the static directory. The exported HTML file must open anywhere on its
+own, so ``inline_stylesheets`` puts the sheets' text in place of the links there.
 
 Speed matters: the print page of a 500-entry manual must cost a small fraction of converting its Markdown. The
 template is one flat loop, and each entry's line of facts is built here, every token escaped, rather than from
@@ -19,6 +21,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -57,6 +60,20 @@ def document_css(*, for_pdf: bool) -> str:
     if for_pdf:
         return _static_text(SCREEN_CSS) + "\n" + _static_text(PDF_CSS)
     return _static_text(SCREEN_CSS)
+
+
+def stylesheet_links(*, for_pdf: bool) -> SafeString:
+    """The document's ``<link>`` tags, in the order the rules cascade (the PDF's paged-media rules last)."""
+    names = (SCREEN_CSS, PDF_CSS) if for_pdf else (SCREEN_CSS,)
+    return mark_safe("".join(f'<link rel="stylesheet" href="{escape(static(name))}">' for name in names))
+
+
+def inline_stylesheets(html: str, *, for_pdf: bool) -> str:
+    """The document with its stylesheet links replaced by the sheets' text: a file that needs nothing else.
+
+    For the exported HTML file only, which is opened from disk; pages the app serves keep the links.
+    """
+    return html.replace(stylesheet_links(for_pdf=for_pdf), f"<style>{document_css(for_pdf=for_pdf)}</style>", 1)
 
 
 def edition_label(snapshot: ManualSnapshot) -> str:
@@ -126,8 +143,7 @@ def render_manual_html(
         "role": role,
         "name": name,
         "signoff": signoff,
-        # Our own file, not user content: marked safe so autoescaping leaves the CSS's quotes alone.
-        "css": mark_safe(document_css(for_pdf=for_pdf)),
+        "stylesheets": stylesheet_links(for_pdf=for_pdf),
         "edition": edition_label(snapshot),
         "is_past": snapshot.is_past,
         "made_at": snapshot.made_at,

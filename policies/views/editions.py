@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import pdfs, selectors, services
-from ..diffing import word_diff
+from ..diffing import rendered_diff
 from ..models import PDFKind
 from ..models.edition import validate_edition_label
 from ..permissions import can_make_packet_for, can_release_edition, require
 from ..rendering import document
+from ..rendering.markdown import render_markdown, resolve_entry_links
+from ..services import manual_link_map
 from .reading import bad_request, pdf_response, render_entry
 
 
@@ -125,7 +127,7 @@ def _point(manual_obj, value: str):
 @require_GET
 @login_required
 def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
-    """What changed between two editions or dates (``?from=2026.1&to=2026.2``, or dates), with word diffs."""
+    """What changed between two editions or dates (``?from=2026.1&to=2026.2``, or dates), as readers see it."""
     manual_obj = selectors.manual_get(manual)
     editions = selectors.edition_list(manual_obj)
     context = {"manual": manual_obj, "editions": editions, "from_value": request.GET.get("from", ""),
@@ -139,9 +141,17 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
             return render(request, "policies/manual_compare.html", context, status=400)
         changes = selectors.snapshot_changes(before, after)
         bodies = selectors.version_bodies([v for c in changes for v in (c.before, c.after)])
+        urls, link_map = after.page_urls(), manual_link_map(manual_obj)
+
+        def render_for_reader(text: str) -> str:
+            return resolve_entry_links(render_markdown(text, link_map=link_map), urls)
+
         for change in changes:
+            # As readers see it, words added and removed marked, unchanged paragraphs folded: as on the review screen.
             old, new = change.before, change.after
-            change.body_diff = word_diff(bodies.get(old.pk, "") if old else "", bodies.get(new.pk, "") if new else "")
+            change.rendered = rendered_diff(
+                bodies.get(old.pk, "") if old else "", bodies.get(new.pk, "") if new else "", render=render_for_reader
+            )
         context["changes"] = changes
     return render(request, "policies/manual_compare.html", context)
 

@@ -5,6 +5,7 @@ where nothing may scroll sideways, and an entry page and the editor are walked t
 that whatever has the focus shows it.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,16 @@ def test_pages_have_no_serious_accessibility_violations(
 ):
     page = sign_in(username)
     _check(page, _url(live_server, url_name, kwargs, query))
+
+
+def test_the_search_page_with_results_has_no_serious_accessibility_violations(live_server, sign_in, rich_manual):
+    page = sign_in("carol")
+    _check(page, _url(live_server, "search:results", M, "?q=late+deliveries"))
+    results = page.locator(".search-result")
+    assert results.count() >= 1, "the search found nothing, so its results were not checked"
+    # Each result's button says what it does and, to a screen reader, which result it is about.
+    button = results.first.get_by_role("button", name=re.compile(r"^This did not help \(“.+”\)$"))
+    assert button.evaluate("b => b.firstChild.textContent") == "This did not help"  # the words on screen
 
 
 @pytest.mark.parametrize(FIELDS, READING, ids=[p[0] for p in READING])

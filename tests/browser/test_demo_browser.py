@@ -29,5 +29,5 @@ def test_an_agent_reads_the_demo_three_months_back_and_compares_its_editions(liv
     expect(page.get_by_text(f"From Edition {first} to Edition {second}")).to_be_visible()
     revised = page.locator(".diff-block").filter(has_text="Gear guarantee and repairs")
     expect(revised.locator(".change-revised")).to_be_visible()
-    expect(revised.locator(".diff ins").first).to_be_visible()
+    expect(revised.locator(".rendered-diff ins").first).to_be_visible()
     expect(page.locator(".diff-block .change-retired")).to_have_count(1)
