@@ -147,8 +147,12 @@ def test_the_page_filters_and_says_when_the_filters_hid_everything(client, carol
 def test_a_draft_saved_over_a_published_entry_is_never_found(client, carol, manual, live, bob, alice, committed):
     entry = live("refund-policy", title="Refund policy", body="Refunds within 30 days with a receipt.")
     with committed():
-        services.entry_save_draft(entry=entry, manual=manual, user=bob,
-                                  data={"title": "Okapi policy", "summary": "Okapis.", "body": "Okapis get refunds."})
+        services.entry_save_draft(
+            entry=entry,
+            manual=manual,
+            user=bob,
+            data={"title": "Okapi policy", "summary": "Okapis.", "body": "Okapis get refunds."},
+        )
     assert slugs(manual, "okapi") == []
     with committed():
         services.entry_submit(entry=entry, user=bob)
