@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from .models import Edition, Entry, EntryRedirect, EntryStatus, EntryVersion, Manual, Section
+from .permissions import can_manage, can_read_manual
 from .rendering.markdown import resolve_entry_links
 
 
@@ -89,19 +90,27 @@ class ManualSnapshot:
         return self
 
 
-def manual_list() -> list[Manual]:
-    return list(
-        Manual.objects.annotate(
-            live_count=Count("entries", filter=Q(entries__live_version__isnull=False, entries__retired_at__isnull=True))
-        ).order_by("title")
-    )
+def manual_list(user) -> list[Manual]:
+    """The manuals ``user`` may see (a manual still closed to readers only for managers), each with
+    ``live_count``, the entries readers see."""
+    manuals = Manual.objects.annotate(
+        live_count=Count("entries", filter=Q(entries__live_version__isnull=False, entries__retired_at__isnull=True))
+    ).order_by("title")
+    if not can_manage(user):
+        manuals = manuals.filter(opened_at__isnull=False)
+    return list(manuals)
 
 
-def manual_get(slug: str) -> Manual:
+def manual_get(slug: str, *, user) -> Manual:
+    """The manual at ``slug`` as ``user`` may see it: a 404 for one that does not exist, and for a reader, one that
+    a manager has not opened yet."""
     try:
-        return Manual.objects.get(slug=slug)
+        manual = Manual.objects.get(slug=slug)
     except Manual.DoesNotExist:
         raise Http404("No such manual.") from None
+    if not can_read_manual(user, manual):
+        raise Http404("This manual is not open to readers yet.")
+    return manual
 
 
 def _unread(bodies: bool) -> tuple[str, ...]:

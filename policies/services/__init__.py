@@ -28,6 +28,7 @@ from .manuals import (
     manual_four_eyes_off_approve,
     manual_four_eyes_off_decline,
     manual_four_eyes_set,
+    manual_open,
     manual_save,
     section_save,
     sections_reorder,
@@ -48,7 +49,7 @@ __all__ = [
     "entry_broken_links", "entry_changes_since", "entry_delete_draft", "entry_move", "entry_reinstate",
     "entry_request_changes", "entry_restore", "entry_retire", "entry_save_draft", "entry_submit", "manual_link_map",
     "manual_four_eyes_off_approve", "manual_four_eyes_off_decline", "manual_four_eyes_set",
-    "manual_save", "normalise_entry_data", "section_save", "sections_reorder",
+    "manual_open", "manual_save", "normalise_entry_data", "section_save", "sections_reorder",
     "value_approve", "value_create", "value_relabel", "value_request_changes", "value_save_draft", "value_submit",
     "value_withdraw",
 ]  # fmt: skip

@@ -10,6 +10,7 @@ from ..models import Entry, Manual, Section
 from ..permissions import (
     can_decide_four_eyes_off,
     can_manage,
+    can_open_manual,
     can_switch_off_four_eyes,
     can_withdraw_four_eyes_off,
     require,
@@ -23,8 +24,11 @@ MANUAL_TEXT_FIELDS = ("mission", "vision")
 
 
 @transaction.atomic
-def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") -> Manual:
+def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "", opened: bool = True) -> Manual:
     """Create a manual or change its title, organisation, mission, vision or settings.
+
+    A new manual is open to readers at once unless ``opened`` is False: then only managers see it until one
+    opens it (``manual_open``).
 
     Four-eyes approval (``require_second_approver``) is not set here like the other settings: it goes through
     ``manual_four_eyes_set``, so turning it off by a manager becomes a request another manager decides, and
@@ -35,6 +39,8 @@ def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") ->
     wanted = data.pop("require_second_approver", None)
     creating = manual is None
     manual = manual or Manual()
+    if creating and not opened:
+        manual.opened_at = None
     if creating and wanted is not None and (wanted or can_switch_off_four_eyes(user)):
         data["require_second_approver"] = bool(wanted)
     if "slug" in data and data["slug"] != manual.slug:
@@ -49,9 +55,23 @@ def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") ->
         default = "Edited the manual"
         if creating:
             default = "Created the manual" + ("" if manual.require_second_approver else ", four-eyes approval off")
+            default += "" if opened else ", closed to readers until a manager opens it"
         save_with_history(manual, user=user, reason=reason or default)
     if wanted is not None:  # compared with the stored row, which the caller's copy may not match
         manual = manual_four_eyes_set(manual=manual, user=user, on=bool(wanted))
+    return manual
+
+
+@transaction.atomic
+def manual_open(*, manual: Manual, user) -> Manual:
+    """Open a closed manual to readers: from now on agents and editors see it, in the list of manuals too."""
+    require(can_manage(user), "Only managers can open a manual to readers.")
+    manual = Manual.objects.select_for_update().get(pk=manual.pk)
+    if not can_open_manual(user, manual):
+        raise TransitionError("The manual is already open to readers.", code="already_open")
+    manual.opened_at = timezone.now()
+    manual.content_changed_at = manual.opened_at
+    save_with_history(manual, user=user, reason=f"Opened the manual to readers ({_name(user)})")
     return manual
 
 

@@ -27,7 +27,7 @@ PEOPLE_PER_PAGE = 100
 @login_required
 def ack_report(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_view_ack_reports(request.user), "Only managers can see who has acknowledged what.")
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     edition, as_of = None, None
     try:
         if request.GET.get("edition"):

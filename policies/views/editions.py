@@ -14,7 +14,7 @@ from .. import acknowledgements, pdfs, selectors, services
 from ..diffing import word_diff
 from ..models import PDFKind, StoredPDF
 from ..models.edition import validate_edition_label
-from ..permissions import can_make_packet_for, can_open_pdf, can_release_edition, require
+from ..permissions import can_make_packet_for, can_open_pdf, can_read_manual, can_release_edition, require
 from ..rendering import document
 from .reading import bad_request, pdf_response, render_entry
 
@@ -43,7 +43,7 @@ class OnboardingForm(forms.Form):
 @require_GET
 @login_required
 def edition_list(request: HttpRequest, manual: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     return render(
         request, "policies/edition_list.html", {"manual": manual_obj, "editions": selectors.edition_list(manual_obj)}
     )
@@ -53,7 +53,7 @@ def edition_list(request: HttpRequest, manual: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edition_release(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_release_edition(request.user), "Only managers can release editions.")
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     if request.method == "POST":
         form = ReleaseForm(request.POST)
         if form.is_valid():
@@ -73,15 +73,15 @@ def edition_release(request: HttpRequest, manual: str) -> HttpResponse:
     return render(request, "policies/edition_release.html", {"manual": manual_obj, "form": form})
 
 
-def _edition_snapshot(manual: str, edition: str):
-    manual_obj = selectors.manual_get(manual)
+def _edition_snapshot(request: HttpRequest, manual: str, edition: str):
+    manual_obj = selectors.manual_get(manual, user=request.user)
     return manual_obj, selectors.edition_snapshot(selectors.edition_get(manual_obj, edition))
 
 
 @require_GET
 @login_required
 def edition_detail(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
-    manual_obj, snapshot = _edition_snapshot(manual, edition)
+    manual_obj, snapshot = _edition_snapshot(request, manual, edition)
     snapshot.with_html(snapshot.page_urls(), bodies=False)
     return render(request, "policies/manual_home.html", {"manual": manual_obj, "snapshot": snapshot})
 
@@ -89,21 +89,21 @@ def edition_detail(request: HttpRequest, manual: str, edition: str) -> HttpRespo
 @require_GET
 @login_required
 def edition_entry(request: HttpRequest, manual: str, edition: str, entry: str) -> HttpResponse:
-    manual_obj, snapshot = _edition_snapshot(manual, edition)
+    manual_obj, snapshot = _edition_snapshot(request, manual, edition)
     return render_entry(request, manual_obj, snapshot, None, selectors.entry_as_of(snapshot, entry))
 
 
 @require_GET
 @login_required
 def edition_print(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
-    _manual, snapshot = _edition_snapshot(manual, edition)
+    _manual, snapshot = _edition_snapshot(request, manual, edition)
     return HttpResponse(document.render_manual_html(snapshot, for_pdf=False))
 
 
 @require_GET
 @login_required
 def edition_pdf(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     edition_obj = selectors.edition_get(manual_obj, edition)
     pdf = pdfs.pdf_request(manual=manual_obj, user=request.user, kind=PDFKind.EDITION, edition=edition_obj)
     return pdf_response(request, pdf)
@@ -125,7 +125,7 @@ def _point(manual_obj, value: str):
 @login_required
 def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
     """What changed between two editions or dates (``?from=2026.1&to=2026.2``, or dates), with word diffs."""
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     editions = selectors.edition_list(manual_obj)
     context = {"manual": manual_obj, "editions": editions, "from_value": request.GET.get("from", ""),
                "to_value": request.GET.get("to", "")}  # fmt: skip
@@ -151,7 +151,7 @@ def onboarding_sign(request: HttpRequest, manual: str, pdf: int) -> HttpResponse
     """Signing the onboarding packet in the app acknowledges every version it contains that the person may
     acknowledge now; entries with a comprehension check wait until they pass it."""
     stored = StoredPDF.objects.select_related("manual").filter(pk=pdf, manual__slug=manual).first()
-    if stored is None or stored.kind != PDFKind.ONBOARDING:
+    if stored is None or stored.kind != PDFKind.ONBOARDING or not can_read_manual(request.user, stored.manual):
         raise Http404("No such onboarding packet.")
     require(can_open_pdf(request.user, stored), "This onboarding packet was made for someone else.")
     try:
@@ -176,7 +176,7 @@ def onboarding_sign(request: HttpRequest, manual: str, pdf: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
     """A PDF of the sections a new hire's role needs, with a cover naming the role and a sign-off page."""
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     sections = [s for s in selectors.manual_snapshot(manual_obj, bodies=False).sections if s.entries]
     form = OnboardingForm(request.POST or None)
     form.fields["sections"].choices = [(s.slug, s.title) for s in sections]

@@ -45,7 +45,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
         "changed": acknowledgements.changed_since(request.user, since),
         "to_review": reviews.reviews_due_for_owner(request.user),
         "since": since,
-        "manuals": selectors.manual_list(),
+        "manuals": selectors.manual_list(request.user),
         **_notifications(request.user),
     }
     return render(request, "policies/my_home.html", context)

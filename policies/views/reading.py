@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import acknowledgements, pdfs, selectors
 from ..diffing import rendered_diff
 from ..models import PDFKind, PDFStatus, StoredPDF
-from ..permissions import can_open_pdf, require
+from ..permissions import can_open_pdf, can_read_manual, require
 from ..rendering import document
 from ..rendering.markdown import render_markdown, resolve_entry_links
 from ..services import manual_link_map
@@ -41,7 +41,7 @@ def _snapshot(request: HttpRequest, manual, *, bodies: bool) -> selectors.Manual
 @require_GET
 @login_required
 def manual_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "policies/manual_list.html", {"manuals": selectors.manual_list()})
+    return render(request, "policies/manual_list.html", {"manuals": selectors.manual_list(request.user)})
 
 
 def reads_snapshot(*, bodies: bool):
@@ -52,7 +52,7 @@ def reads_snapshot(*, bodies: bool):
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, manual: str, **kwargs) -> HttpResponse:
-            manual_obj = selectors.manual_get(manual)
+            manual_obj = selectors.manual_get(manual, user=request.user)
             try:
                 snapshot = _snapshot(request, manual_obj, bodies=bodies)
             except ValidationError as exc:
@@ -148,7 +148,7 @@ def _answers(request: HttpRequest, count: int) -> list[int | None]:
 @login_required
 def entry_acknowledge(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     """ "I have read this and will follow it", for the version on the page."""
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     entry_obj, _live = selectors.live_entry(manual_obj, entry)
     version = acknowledgements.version_to_acknowledge(entry_obj)
     shown = request.POST.get("version")
@@ -182,7 +182,7 @@ def manual_print(request: HttpRequest, manual, snapshot) -> HttpResponse:
 @require_GET
 @login_required
 def manual_pdf(request: HttpRequest, manual: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     as_of = request.GET.get("as_of")
     if as_of:
         try:
@@ -232,7 +232,7 @@ def _safe_label(label: str) -> str:
 
 def _stored_pdf(request: HttpRequest, manual: str, pdf: int) -> StoredPDF:
     stored = StoredPDF.objects.select_related("manual", "edition").filter(pk=pdf, manual__slug=manual).first()
-    if stored is None:
+    if stored is None or not can_read_manual(request.user, stored.manual):
         raise Http404("No such PDF.")
     require(can_open_pdf(request.user, stored), "This onboarding packet was made for someone else; ask for your own.")
     return stored

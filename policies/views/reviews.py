@@ -22,7 +22,7 @@ class ReviewRecordForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def review_schedule(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_read(request.user))
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     if request.method == "POST":
         form = ReviewRecordForm(request.POST)
         if form.is_valid():
@@ -57,7 +57,7 @@ def review_schedule(request: HttpRequest, manual: str) -> HttpResponse:
 def review_reminders(request: HttpRequest, manual: str) -> HttpResponse:
     """Managers send the reminders now, or start or stop the background worker sending them every day."""
     require(can_manage(request.user), "Only managers can send or schedule reminders.")
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     action = request.POST.get("action", "")
     if action == "send":
         count = reviews.review_reminders_send()
