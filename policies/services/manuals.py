@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+
+from notifications.models import NotificationKind
+from notifications.services import notifications_create
+from notifications.tasks import deliver_notifications
+from people.selectors import users_with_perm
 
 from ..models import Entry, Manual, Section
 from ..permissions import (
@@ -113,7 +119,28 @@ def manual_four_eyes_set(*, manual: Manual, user, on: bool) -> Manual:
             user=user,
             reason=f"Turning off four-eyes approval requested by {_name(user)}; it waits for another manager",
         )
+        _tell_other_managers(manual, requester=user)
     return manual
+
+
+def _tell_other_managers(manual: Manual, *, requester) -> None:
+    """Tell every other manager, in the app and by email as each chose, that ``requester`` asked to turn four-eyes
+    approval off, with a link to the settings page where they approve or decline."""
+    title = f"{_name(requester)} asked to turn off four-eyes approval in {manual.title}"
+    body = (
+        "Approve or decline the request on the manual's settings page. Until another manager approves, every "
+        "draft still needs someone other than its last author to approve it."
+    )
+    url = reverse("policies:manual_settings", kwargs={"manual": manual.slug})
+    key = f"four-eyes-off:{manual.pk}:{manual.four_eyes_off_requested_at.isoformat()}"
+    managers = users_with_perm("policies.manage_manual").exclude(pk=requester.pk).values_list("pk", flat=True)
+    rows = [
+        {"user_id": pk, "kind": NotificationKind.FOUR_EYES_OFF_REQUESTED, "title": title, "body": body, "url": url,
+         "key": f"{key}:{pk}"}
+        for pk in managers
+    ]  # fmt: skip
+    if notifications_create(rows):
+        transaction.on_commit(deliver_notifications.enqueue)
 
 
 def _pending_request(manual: Manual) -> Manual:
