@@ -225,6 +225,24 @@ class TimelineEvent:
         return EntryStatus(self.status).label if self.status in EntryStatus.values else self.status
 
 
+def _makes_version_public(record, previous) -> bool:
+    """Whether the entry's history row ``record`` (``previous`` the row before it, or None) is a publication: it
+    made a version live or scheduled that neither was before. A scheduled version taking effect is not one."""
+    before = {previous.live_version_id, previous.scheduled_version_id} if previous is not None else set()
+    now = {record.live_version_id, record.scheduled_version_id} - {None}
+    return bool(now - before)
+
+
+def _records_a_review(record, previous, reviews) -> bool:
+    """Whether the entry's history row ``record`` is the one a review with no change left: a review by the same
+    person just before it, and nothing changed but the next review date."""
+    if previous is None or not any(r.reviewed_by_id == record.history_user_id and
+                                   timedelta(0) <= record.history_date - r.reviewed_at < timedelta(minutes=1)
+                                   for r in reviews):  # fmt: skip
+        return False
+    return set(record.diff_against(previous).changed_fields) <= {"next_review_on"}
+
+
 def entry_timeline(entry: Entry) -> list[TimelineEvent]:
     """Versions, reviews that found no change, every recorded change of the working copy and the feedback its
     versions answered, newest first. Four queries."""
@@ -239,19 +257,21 @@ def entry_timeline(entry: Entry) -> list[TimelineEvent]:
         )
         for v in entry_versions(entry)
     ]
-    for record in entry.history.select_related("history_user").order_by("-history_date", "-history_id"):
-        reason = record.history_change_reason or ""
-        if reason.startswith(("Published version", "Reviewed, no change")):
-            continue  # shown as the version or the review itself
-        events.append(
-            TimelineEvent(
-                at=record.history_date, who=record.history_user, what=reason or "Changed", status=record.status
-            )
-        )
+    reviews = list(entry.reviews.select_related("reviewed_by", "version"))
+    previous = None
+    changes = []
+    for record in entry.history.select_related("history_user").order_by("history_date", "history_id"):
+        # A publication or a review is shown as the version or the review itself.
+        if not _makes_version_public(record, previous) and not _records_a_review(record, previous, reviews):
+            what = record.history_change_reason or "Changed"
+            changes.append(TimelineEvent(at=record.history_date, who=record.history_user, what=what,
+                                         status=record.status))  # fmt: skip
+        previous = record
+    events += reversed(changes)
     events += [
         TimelineEvent(at=r.reviewed_at, who=r.reviewed_by, what=f"Reviewed, no change (version {r.version.number})",
                       detail=r.note)
-        for r in entry.reviews.select_related("reviewed_by", "version")
+        for r in reviews
     ]  # fmt: skip
     from feedback.selectors import feedback_answered_by_entry  # feedback builds on policies, not the reverse
 
