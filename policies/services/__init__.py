@@ -7,9 +7,8 @@ Laid out by concern: ``entries`` (the workflow of one entry), ``manuals`` (manua
 from .common import EditConflict, TransitionError, manual_link_map
 from .editions import edition_draft_notes, edition_release, edition_suggest_label
 from .entries import (
-    ENTRY_CONTENT_FIELDS,
+    EDITABLE_FIELDS,
     PLACEMENT_FIELDS,
-    VERSION_FIELDS,
     entry_approve,
     entry_broken_links,
     entry_changes_since,
@@ -44,7 +43,7 @@ from .values import (
 )
 
 __all__ = [
-    "ENTRY_CONTENT_FIELDS", "EditConflict", "PLACEMENT_FIELDS", "TransitionError", "VERSION_FIELDS",
+    "EDITABLE_FIELDS", "EditConflict", "PLACEMENT_FIELDS", "TransitionError",
     "edition_draft_notes", "edition_release", "edition_suggest_label", "entries_reorder", "entry_approve",
     "entry_broken_links", "entry_changes_since", "entry_delete_draft", "entry_move", "entry_reinstate",
     "entry_request_changes", "entry_restore", "entry_retire", "entry_save_draft", "entry_submit", "manual_link_map",
