@@ -344,3 +344,18 @@ def test_scripts_and_targets_are_searched_as_part_of_the_entry(manual, live, bob
         revise(standard, author=bob, approver=alice, targets=[target])
     assert slugs(manual, "kayak")[0] == "chat-protocol"
     assert slugs(manual, "voicemail")[0] == "response-times"
+
+
+def test_a_search_that_finds_nothing_says_so_without_a_numbered_list(client, carol, manual, live):
+    live("refund-policy")
+    client.force_login(carol)
+    html = client.get("/manuals/service/search/?q=zebra").content.decode()
+    assert "<h2>Nothing in the manual matches “zebra”</h2>" in html
+    assert 'class="search-results"' not in html
+
+
+def test_a_search_that_finds_something_lists_it(client, carol, manual, live):
+    live("refund-policy")
+    client.force_login(carol)
+    html = client.get("/manuals/service/search/?q=refunds").content.decode()
+    assert '<ol class="search-results">' in html and "Nothing in the manual matches" not in html
