@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -146,9 +147,11 @@ def misses(request: HttpRequest, manual: str) -> HttpResponse:
     teams = team_choices()
     team_names = dict(teams)
     entry_titles = selectors.entry_titles(manual_obj, {slug for row in rows for slug in row.entries})
-    for row in rows:
-        row.team_labels = [team_names.get(slug, slug) for slug in row.teams]
-        row.entry_labels = [entry_titles.get(slug, slug) for slug in row.entries]
+    rows = [
+        replace(row, team_labels=[team_names.get(slug, slug) for slug in row.teams],
+                entry_labels=[entry_titles.get(slug, slug) for slug in row.entries])
+        for row in rows
+    ]  # fmt: skip
     context = {
         "manual": manual_obj,
         "nav": "misses",
