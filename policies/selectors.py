@@ -432,6 +432,7 @@ class EntryChange:
     before: EntryVersion | None
     after: EntryVersion | None
     summaries: list[str] = field(default_factory=list)
+    body_diff: str = ""  # the word diff of the text, where the page shows one (the comparison page)
 
 
 def snapshot_changes(

@@ -1,5 +1,7 @@
 """Editions, comparisons between two points of the manual's life, and onboarding packets."""
 
+from dataclasses import replace
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -138,10 +140,11 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
             return render(request, "policies/manual_compare.html", context, status=400)
         changes = selectors.snapshot_changes(before, after)
         bodies = selectors.version_bodies([v for c in changes for v in (c.before, c.after)])
-        for change in changes:
-            old, new = change.before, change.after
-            change.body_diff = word_diff(bodies.get(old.pk, "") if old else "", bodies.get(new.pk, "") if new else "")
-        context["changes"] = changes
+        context["changes"] = [
+            replace(change, body_diff=word_diff(bodies.get(change.before.pk, "") if change.before else "",
+                                                bodies.get(change.after.pk, "") if change.after else ""))
+            for change in changes
+        ]  # fmt: skip
     return render(request, "policies/manual_compare.html", context)
 
 
