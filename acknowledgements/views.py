@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from policies import selectors
 from policies.models import PDFKind, StoredPDF
-from policies.permissions import can_open_pdf, can_view_ack_reports, require
+from policies.permissions import can_open_pdf, can_read_manual, can_view_ack_reports, require
 from policies.views.reading import bad_request, render_entry
 
 from . import reports as ack_reports
@@ -34,7 +34,7 @@ PEOPLE_PER_PAGE = 100
 @login_required
 def ack_report(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_view_ack_reports(request.user), "Only managers can see who has acknowledged what.")
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     edition, as_of = None, None
     try:
         if request.GET.get("edition"):
@@ -105,7 +105,7 @@ def _answers(request: HttpRequest, count: int) -> list[int | None]:
 @login_required
 def entry_acknowledge(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     """ "I have read this and will follow it", for the version on the page."""
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     entry_obj, _live = selectors.live_entry(manual_obj, entry)
     version = services.version_to_acknowledge(entry_obj)
     shown = request.POST.get("version")
@@ -133,7 +133,7 @@ def onboarding_sign(request: HttpRequest, manual: str, pdf: int) -> HttpResponse
     """Signing the onboarding packet in the app acknowledges every version it contains that the person may
     acknowledge now; entries with a comprehension check wait until they pass it."""
     stored = StoredPDF.objects.select_related("manual").filter(pk=pdf, manual__slug=manual).first()
-    if stored is None or stored.kind != PDFKind.ONBOARDING:
+    if stored is None or stored.kind != PDFKind.ONBOARDING or not can_read_manual(request.user, stored.manual):
         raise Http404("No such onboarding packet.")
     require(can_open_pdf(request.user, stored), "This onboarding packet was made for someone else.")
     try:

@@ -19,7 +19,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 360  # the viewBox width every chart is drawn to
-TONES = ("accent", "ok", "warn", "danger", "muted", "violet", "teal", "sand")
 
 
 @dataclass(frozen=True)

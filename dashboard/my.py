@@ -39,7 +39,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
         "changed": changed_since(request.user, since),
         "to_review": reviews.reviews_due_for_owner(request.user),
         "since": since,
-        "manuals": selectors.manual_list(),
+        "manuals": selectors.manual_list(request.user),
         "notifications": notes.latest_for(request.user, limit=10),
         "show_notifications": True,
     }

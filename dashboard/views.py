@@ -18,7 +18,7 @@ from .sources import Sources
 
 def _dashboard_manual(request: HttpRequest, manual: str):
     require(can_view_dashboard(request.user), "Only managers can open the dashboard.")
-    return policy_selectors.manual_get(manual)
+    return policy_selectors.manual_get(manual, user=request.user)
 
 
 @login_required

@@ -35,7 +35,7 @@ CSV_FIELDS = (
 
 def _triage_manual(request: HttpRequest, manual: str):
     require(can_triage_feedback(request.user), "Only managers can see and record feedback.")
-    return policy_selectors.manual_get(manual)
+    return policy_selectors.manual_get(manual, user=request.user)
 
 
 def _board_url(manual) -> str:
@@ -46,7 +46,7 @@ def _board_url(manual) -> str:
 @require_POST
 def send(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_send_feedback(request.user), "Sign in to send feedback.")
-    manual_obj = policy_selectors.manual_get(manual)
+    manual_obj = policy_selectors.manual_get(manual, user=request.user)
     entry, _version = policy_selectors.live_entry(manual_obj, request.GET.get("entry", ""))
     form = SendForm(request.POST)
     if form.is_valid():

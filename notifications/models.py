@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     FEEDBACK_ANSWERED = "feedback_answered", "Your feedback was answered"
     REVIEW_DUE_SOON = "review_due_soon", "An entry you own is due for review soon"
     REVIEW_OVERDUE = "review_overdue", "An entry you own is overdue for review"
+    FOUR_EYES_OFF_REQUESTED = "four_eyes_off_requested", "A manager asked to turn off four-eyes approval"
 
 
 class Notification(models.Model):

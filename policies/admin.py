@@ -63,7 +63,7 @@ class EntryAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     actions = ["submit_for_review", "retire"]
 
     def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data[f] for f in services.ENTRY_CONTENT_FIELDS if f in form.cleaned_data}
+        data = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS if f in form.cleaned_data}
         # The form has already copied its values onto ``obj``; the service compares against the stored row.
         saved = services.entry_save_draft(
             entry=Entry.objects.get(pk=obj.pk) if change else None, manual=form.cleaned_data["manual"],

@@ -48,10 +48,6 @@ def word_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
 
 
-def has_changes(old: str, new: str) -> bool:
-    return (old or "") != (new or "")
-
-
 # Review: the change as readers will see it, and the source with unchanged stretches folded ----------------------
 
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n+")

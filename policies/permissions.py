@@ -35,6 +35,17 @@ def can_manage(user) -> bool:
     return can_read(user) and user.has_perm("policies.manage_manual")
 
 
+def can_read_manual(user, manual) -> bool:
+    """See ``manual`` at all (its home page, entries, search, the list of manuals): every reader once a manager
+    has opened it; only managers while it waits closed (a manual started from the starter template)."""
+    return can_read(user) and (manual.is_open or can_manage(user))
+
+
+def can_open_manual(user, manual) -> bool:
+    """Open a closed manual to readers: managers."""
+    return can_manage(user) and not manual.is_open
+
+
 def can_release_edition(user) -> bool:
     return can_read(user) and user.has_perm("policies.release_edition")
 

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 
 from . import contributions
 from .models import Edition, Entry, EntryRedirect, EntryStatus, EntryVersion, Manual, Section
+from .permissions import can_manage, can_read_manual
 from .rendering.markdown import resolve_entry_links
 
 
@@ -90,19 +91,27 @@ class ManualSnapshot:
         return self
 
 
-def manual_list() -> list[Manual]:
-    return list(
-        Manual.objects.annotate(
-            live_count=Count("entries", filter=Q(entries__live_version__isnull=False, entries__retired_at__isnull=True))
-        ).order_by("title")
-    )
+def manual_list(user) -> list[Manual]:
+    """The manuals ``user`` may see (a manual still closed to readers only for managers), each with
+    ``live_count``, the entries readers see."""
+    manuals = Manual.objects.annotate(
+        live_count=Count("entries", filter=Q(entries__live_version__isnull=False, entries__retired_at__isnull=True))
+    ).order_by("title")
+    if not can_manage(user):
+        manuals = manuals.filter(opened_at__isnull=False)
+    return list(manuals)
 
 
-def manual_get(slug: str) -> Manual:
+def manual_get(slug: str, *, user) -> Manual:
+    """The manual at ``slug`` as ``user`` may see it: a 404 for one that does not exist, and for a reader, one that
+    a manager has not opened yet."""
     try:
-        return Manual.objects.get(slug=slug)
+        manual = Manual.objects.get(slug=slug)
     except Manual.DoesNotExist:
         raise Http404("No such manual.") from None
+    if not can_read_manual(user, manual):
+        raise Http404("This manual is not open to readers yet.")
+    return manual
 
 
 def _unread(bodies: bool) -> tuple[str, ...]:
@@ -217,6 +226,24 @@ class TimelineEvent:
         return EntryStatus(self.status).label if self.status in EntryStatus.values else self.status
 
 
+def _makes_version_public(record, previous) -> bool:
+    """Whether the entry's history row ``record`` (``previous`` the row before it, or None) is a publication: it
+    made a version live or scheduled that neither was before. A scheduled version taking effect is not one."""
+    before = {previous.live_version_id, previous.scheduled_version_id} if previous is not None else set()
+    now = {record.live_version_id, record.scheduled_version_id} - {None}
+    return bool(now - before)
+
+
+def _is_contributed(record, previous, contributed: list[TimelineEvent]) -> bool:
+    """Whether the entry's history row ``record`` is one an app above shows as its own event (a review with no
+    change): made by that event's person just after it, changing nothing but the next review date."""
+    if previous is None or not any(getattr(event.who, "pk", None) == record.history_user_id and
+                                   timedelta(0) <= record.history_date - event.at < timedelta(minutes=1)
+                                   for event in contributed):  # fmt: skip
+        return False
+    return set(record.diff_against(previous).changed_fields) <= {"next_review_on"}
+
+
 def entry_timeline(entry: Entry) -> list[TimelineEvent]:
     """Versions, every recorded change of the working copy, and what the apps above add (reviews that found no
     change, the feedback its versions answered: ``contributions.timeline``), newest first. Two queries, and
@@ -232,17 +259,18 @@ def entry_timeline(entry: Entry) -> list[TimelineEvent]:
         )
         for v in entry_versions(entry)
     ]
-    for record in entry.history.select_related("history_user").order_by("-history_date", "-history_id"):
-        reason = record.history_change_reason or ""
-        if reason.startswith(("Published version", "Reviewed, no change")):
-            continue  # shown as the version, or by the review's own contribution
-        events.append(
-            TimelineEvent(
-                at=record.history_date, who=record.history_user, what=reason or "Changed", status=record.status
-            )
-        )
-    for contributed in contributions.timeline.collect(entry=entry):
-        events += contributed
+    contributed = [event for events_of_one in contributions.timeline.collect(entry=entry) for event in events_of_one]
+    previous = None
+    changes = []
+    for record in entry.history.select_related("history_user").order_by("history_date", "history_id"):
+        # A publication is shown as the version; a row an app above records itself (a review) as its own event.
+        if not _makes_version_public(record, previous) and not _is_contributed(record, previous, contributed):
+            what = record.history_change_reason or "Changed"
+            changes.append(TimelineEvent(at=record.history_date, who=record.history_user, what=what,
+                                         status=record.status))  # fmt: skip
+        previous = record
+    events += reversed(changes)
+    events += contributed
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 
@@ -397,6 +425,8 @@ class EntryChange:
     before: EntryVersion | None
     after: EntryVersion | None
     summaries: list[str] = field(default_factory=list)
+    # The text's change as readers see it (``diffing.rendered_diff``), where the page shows one (the comparison page).
+    rendered: list = field(default_factory=list)
 
 
 def snapshot_changes(

@@ -24,7 +24,7 @@ class ReviewRecordForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_read(request.user))
-    manual_obj = policy_selectors.manual_get(manual)
+    manual_obj = policy_selectors.manual_get(manual, user=request.user)
     if request.method == "POST":
         form = ReviewRecordForm(request.POST)
         if form.is_valid():
@@ -58,7 +58,7 @@ def schedule(request: HttpRequest, manual: str) -> HttpResponse:
 def reminders(request: HttpRequest, manual: str) -> HttpResponse:
     """Managers send the reminders now, or start or stop the periodic work sending them every day."""
     require(can_manage(request.user), "Only managers can send or schedule reminders.")
-    manual_obj = policy_selectors.manual_get(manual)
+    manual_obj = policy_selectors.manual_get(manual, user=request.user)
     action = request.POST.get("action", "")
     if action == "send":
         count = services.review_reminders_send()

@@ -49,12 +49,6 @@ SQLITE_FTS = [
         INSERT INTO search_fts(rowid, title, summary, body) VALUES (new.id, new.title, new.summary, new.body);
     END""",
 ]
-SQLITE_FTS_DROP = [
-    "DROP TRIGGER IF EXISTS search_fts_update",
-    "DROP TRIGGER IF EXISTS search_fts_delete",
-    "DROP TRIGGER IF EXISTS search_fts_insert",
-    "DROP TABLE IF EXISTS search_fts",
-]
 
 
 def sqlite_fts_install(schema_editor_or_cursor) -> None:

@@ -235,6 +235,9 @@ class FailedSearch:
     people: int = 0
     entries: list[str] = field(default_factory=list)  # slugs of the results marked "did not help"
     feedback_item_id: int | None = None
+    # For the failed-searches page: the teams' names and the entries' titles, filled in by its view.
+    team_labels: list[str] = field(default_factory=list)
+    entry_labels: list[str] = field(default_factory=list)
 
 
 def _failed_searches(manual, *, since=None, team: str = "", outcome: str = ""):

@@ -160,11 +160,6 @@ class ParsedQuery:
                 found.update(stem(w) for w in words(variant))
         return found
 
-    @property
-    def word_stems(self) -> set[str]:
-        """Stems of the words typed (not their synonyms), phrases included."""
-        return {stem(w) for term in self.terms for w in words(term.text)}
-
     def planned(self, frequencies: dict[str, int], documents: int, *, enough: int | None = None) -> ParsedQuery:
         """The query as it will be run, given how many of the manual's ``documents`` hold each stem:
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -48,7 +49,7 @@ def _channels(manual) -> list[tuple[str, str]]:
 @require_GET
 @login_required
 def results(request: HttpRequest, manual: str) -> HttpResponse:
-    manual_obj = policy_selectors.manual_get(manual)
+    manual_obj = policy_selectors.manual_get(manual, user=request.user)
     query = request.GET.get("q", "").strip()
     filters = selectors.SearchFilters.from_params(request.GET)
     snapshot = policy_selectors.manual_snapshot(manual_obj, bodies=False)
@@ -78,7 +79,7 @@ def results(request: HttpRequest, manual: str) -> HttpResponse:
 @require_POST
 @login_required
 def not_helpful(request: HttpRequest, manual: str) -> HttpResponse:
-    manual_obj = policy_selectors.manual_get(manual)
+    manual_obj = policy_selectors.manual_get(manual, user=request.user)
     entry, _version = policy_selectors.live_entry(manual_obj, request.POST.get("entry", ""))
     query = request.POST.get("q", "")
     filters = selectors.SearchFilters.from_params(request.POST)
@@ -95,7 +96,7 @@ def not_helpful(request: HttpRequest, manual: str) -> HttpResponse:
 
 def _misses_manual(request: HttpRequest, manual: str):
     require(can_view_failed_searches(request.user), "Only managers can see failed searches.")
-    return policy_selectors.manual_get(manual)
+    return policy_selectors.manual_get(manual, user=request.user)
 
 
 class _Echo:
@@ -146,9 +147,11 @@ def misses(request: HttpRequest, manual: str) -> HttpResponse:
     teams = team_choices()
     team_names = dict(teams)
     entry_titles = selectors.entry_titles(manual_obj, {slug for row in rows for slug in row.entries})
-    for row in rows:
-        row.team_labels = [team_names.get(slug, slug) for slug in row.teams]
-        row.entry_labels = [entry_titles.get(slug, slug) for slug in row.entries]
+    rows = [
+        replace(row, team_labels=[team_names.get(slug, slug) for slug in row.teams],
+                entry_labels=[entry_titles.get(slug, slug) for slug in row.entries])
+        for row in rows
+    ]  # fmt: skip
     context = {
         "manual": manual_obj,
         "nav": "misses",

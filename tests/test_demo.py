@@ -335,6 +335,14 @@ def test_the_demo_has_scripts_and_targets_that_changed_with_their_revisions(demo
     assert [g["channel"] for g in phone.script_groups] == ["phone"] and len(phone.scripts) == 6
 
 
+def test_the_demo_has_a_protocol_whose_scripts_are_shown_in_a_tab_per_channel(agent_client):
+    page = agent_client.get("/manuals/northwind/video-protocol/").content.decode()
+    tabs = page.split('role="tablist" aria-label="Channels"')[1].split("</div>")[0]
+    assert 'id="tab-phone"' in tabs and 'id="tab-video"' in tabs
+    assert 'id="scripts-phone" role="tabpanel"' in page and 'id="scripts-video" role="tabpanel"' in page
+    assert "we lost the video. Would you like to carry on by phone now" in page
+
+
 def test_the_demo_has_failed_searches_for_the_dashboard(demo):
     from search.selectors import top_failed_searches
 

@@ -3,6 +3,7 @@ manager, and a version nobody but its author approved says so."""
 
 import pytest
 
+from notifications.models import Notification
 from policies import services
 from policies.models import Manual
 from policies.services import TransitionError
@@ -45,6 +46,36 @@ def test_a_manager_who_unticks_four_eyes_does_not_turn_it_off(make_entry, alice)
         approve_own(entry, alice)
     assert refused.value.code == "four_eyes"
     assert "waits for another manager" in reason(manual)
+
+
+def test_other_managers_are_told_of_a_request_with_a_link_to_decide_it(
+    client, manual, alice, mallory, bob, admin_user, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.SITE_URL = "https://manual.example.com"
+    for person in (alice, mallory, bob, admin_user):
+        person.email = f"{person.username}@example.com"
+        person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.manual_four_eyes_set(manual=manual, user=alice, on=False)
+    # Every other manager (administrators too) hears; the one who asked and the editors do not.
+    told = Notification.objects.order_by("user__username")
+    assert [n.user.username for n in told] == ["mallory", "root"]
+    note = told.first()
+    assert note.title == "alice asked to turn off four-eyes approval in Customer Service Manual"
+    assert note.url == "/manuals/service/settings/" and note.read_at is None
+    assert sorted(m.to[0] for m in mailoutbox) == ["mallory@example.com", "root@example.com"]
+    email = mailoutbox[0]
+    assert "asked to turn off four-eyes approval" in email.subject
+    assert "https://manual.example.com/manuals/service/settings/" in email.body
+    # Asking again while the request waits tells nobody twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.manual_four_eyes_set(manual=manual, user=alice, on=False)
+    assert Notification.objects.count() == 2 and len(mailoutbox) == 2
+    # The link leads to the decision.
+    client.force_login(mallory)
+    page = client.get(note.url).content.decode()
+    assert "Approve turning it off" in page and "Decline" in page
 
 
 def test_the_manager_who_asked_cannot_approve_their_own_request(manual, alice):

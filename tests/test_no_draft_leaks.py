@@ -14,15 +14,18 @@ NEVER_PUBLISHED = "OKAPI-NEVER-PUBLISHED"
 
 
 @pytest.fixture
-def drafts(make_entry, bob, alice, manual):
-    """A published entry with a pending revision in review, and an entry that was never published."""
-    live = make_entry("refund-policy", body="Refunds within 30 days.")
-    services.entry_save_draft(
-        entry=live, manual=manual, user=bob, data={"body": SECRET_BODY, "title": SECRET_TITLE, "summary": SECRET_BODY}
-    )
-    services.entry_submit(entry=live, user=bob)
-    make_entry("okapi", title=NEVER_PUBLISHED, body=NEVER_PUBLISHED, published=False)
-    services.edition_release(manual=manual, user=alice, label="2026.1", release_notes="")
+def drafts(make_entry, bob, alice, manual, django_capture_on_commit_callbacks):
+    """A published entry with a pending revision in review, and an entry that was never published; what follows
+    each commit (the search index) is done."""
+    with django_capture_on_commit_callbacks(execute=True):
+        live = make_entry("refund-policy", body="Refunds within 30 days.")
+        services.entry_save_draft(
+            entry=live, manual=manual, user=bob,
+            data={"body": SECRET_BODY, "title": SECRET_TITLE, "summary": SECRET_BODY},
+        )  # fmt: skip
+        services.entry_submit(entry=live, user=bob)
+        make_entry("okapi", title=NEVER_PUBLISHED, body=NEVER_PUBLISHED, published=False)
+        services.edition_release(manual=manual, user=alice, label="2026.1", release_notes="")
     return live
 
 

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from pypdf import PdfReader
 
-from policies import selectors, services
-from policies.models import EntryVersion
+from policies import pdfs, selectors, services
+from policies.models import EntryVersion, StoredPDF
 from policies.rendering import pdf
 from policies.rendering.document import render_manual_html
 
@@ -293,3 +293,40 @@ def test_pdf_document_for_onboarding_names_the_role_and_ends_with_a_signoff(manu
     assert '<section class="signoff">' in html
     assert '<link rel="stylesheet" href="/static/css/document-print.css">' in html  # the paged-media rules
     assert 'class="toolbar"' not in html  # no on-screen links in a PDF
+
+
+# PDFs download, named after the manual, rather than open in the tab.
+
+
+def test_the_manual_pdf_downloads_with_a_name_that_says_which_manual_and_day(client, carol, make_entry):
+    make_entry()
+    client.force_login(carol)
+    response = client.get("/manuals/service/manual.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    made = StoredPDF.objects.get().finished_at
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="customer-service-manual-{made.date():%Y-%m-%d}.pdf"'
+    )
+
+
+def test_an_edition_pdf_is_named_after_its_edition(client, carol, alice, manual, make_entry):
+    make_entry()
+    services.edition_release(manual=manual, user=alice, label="2026.1", release_notes="")
+    client.force_login(carol)
+    response = client.get("/manuals/service/editions/2026.1.pdf")
+    assert response["Content-Disposition"] == 'attachment; filename="customer-service-manual-edition-2026.1.pdf"'
+
+
+def test_a_big_manual_still_shows_progress_first_and_then_downloads(client, carol, make_entry, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.PDF_BACKGROUND_THRESHOLD = 0
+    make_entry()
+    client.force_login(carol)
+    response = client.get("/manuals/service/manual.pdf")
+    assert response.status_code == 302 and "/pdfs/" in response["Location"]
+    assert "Content-Disposition" not in response
+    pdfs.pdf_make(pdf_id=StoredPDF.objects.get().pk)  # what the worker does
+    page = client.get(response["Location"]).content.decode()
+    download = re.search(r'href="([^"]+/download/)" download>Download the PDF</a>', page).group(1)
+    pdf = client.get(download)
+    assert pdf["Content-Disposition"].startswith('attachment; filename="customer-service-manual-')

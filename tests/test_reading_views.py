@@ -140,3 +140,10 @@ def test_contents_pages_do_not_load_every_entry_text(client, carol, make_entry):
         assert snapshot.entries and all("body_html" in v.get_deferred_fields() for v in snapshot.entries), url
     page = client.get("/manuals/service/e1/").content.decode()
     assert "<strong>30 days</strong>" in page  # the entry shown still has its text
+
+
+def test_a_manual_with_sections_but_nothing_published_says_so(client, carol, make_entry):
+    make_entry(published=False)
+    client.force_login(carol)
+    html = client.get("/manuals/service/").content.decode()
+    assert "Nothing has been published in this manual yet." in html

@@ -2,8 +2,10 @@
 an index that follows every way an entry is published, moved, retired or deleted."""
 
 import io
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -13,7 +15,7 @@ from policies.models import Entry
 from search.indexing import Models, index_rebuild
 from search.models import SearchDocument, SearchTerm
 from search.selectors import SearchFilters, search
-from tests.conftest import publish, revise
+from tests.conftest import publish, revise, shown
 
 ESCALATION = """When the customer asks for a manager, or the solution needs an approval you do not have, escalate.
 
@@ -23,6 +25,13 @@ ESCALATION = """When the customer asks for a manager, or the solution needs an a
 | 3 | Customer service manager |
 
 Write a handover note when you escalate, so the customer never tells the story twice."""
+
+
+@pytest.fixture
+def clock():
+    """Time stands still on 2 February 2026 until a test moves it."""
+    with time_machine.travel(datetime(2026, 2, 2, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -135,14 +144,54 @@ def test_the_page_filters_and_says_when_the_filters_hid_everything(client, carol
     assert "1 result for “refund” with these filters" in page
 
 
-def test_drafts_are_never_found(manual, live, bob, make_entry):
-    entry = live("refund-policy", title="Refund policy", body="Refunds within 30 days.")
-    services.entry_save_draft(entry=entry, manual=manual, user=bob, data={"body": "Okapis get refunds."})
-    services.entry_submit(entry=entry, user=bob)
-    make_entry("zebra", title="Zebra crossings", body="Zebras.", published=False)
-    assert slugs(manual, "okapi") == [] and slugs(manual, "zebra") == []
-    assert slugs(manual, "refund") == ["refund-policy"]
+def test_a_draft_saved_over_a_published_entry_is_never_found(client, carol, manual, live, bob, alice, committed):
+    entry = live("refund-policy", title="Refund policy", body="Refunds within 30 days with a receipt.")
+    with committed():
+        services.entry_save_draft(
+            entry=entry,
+            manual=manual,
+            user=bob,
+            data={"title": "Okapi policy", "summary": "Okapis.", "body": "Okapis get refunds."},
+        )
+    assert slugs(manual, "okapi") == []
+    with committed():
+        services.entry_submit(entry=entry, user=bob)
+    assert slugs(manual, "okapi") == []
+    assert slugs(manual, "30 days") == ["refund-policy"]
     assert search(manual, "30 days").results[0].snippet_html.count("<mark>") >= 1
+    client.force_login(carol)
+    page = client.get("/manuals/service/search/?q=okapi").content.decode()
+    assert "Nothing in the manual matches “okapi”" in page and "Okapis get refunds" not in page
+    page = client.get("/manuals/service/search/?q=refunds").content.decode()
+    assert "Refund policy" in page and "Okapi" not in page
+    # Once approved, the new text is the one found, and the old text is gone
+    with committed():
+        services.entry_approve(entry=entry, user=alice, change_summary="Okapis", is_material=True,
+                               reviewed_lock_version=shown(entry))  # fmt: skip
+    assert slugs(manual, "okapi") == ["refund-policy"] and slugs(manual, "receipt") == []
+
+
+def test_an_entry_never_published_is_never_found(manual, live, make_entry, committed):
+    live("refund-policy", title="Refund policy", body="Refunds within 30 days with a receipt.")
+    with committed():
+        make_entry("zebra", title="Zebra crossings", body="Zebras.", published=False)
+    assert slugs(manual, "zebra") == [] and SearchDocument.objects.count() == 1
+
+
+def test_a_version_dated_later_is_found_only_from_its_day(clock, manual, live, bob, alice, committed):
+    entry = live("refund-policy", title="Refund policy", body="Refunds within 30 days with a receipt.")
+    clock.move_to(datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
+    with committed():
+        services.entry_save_draft(entry=entry, manual=manual, user=bob,
+                                  data={"body": "Refunds within 45 days, okapis included.",
+                                        "effective_date": date(2026, 3, 1)})  # fmt: skip
+        publish(entry, author=bob, approver=alice, summary="Longer window from March")
+    assert slugs(manual, "okapi") == [] and slugs(manual, "receipt") == ["refund-policy"]
+    clock.move_to(datetime(2026, 3, 1, 0, 1, tzinfo=UTC))
+    with committed():
+        call_command("run_periodic", stdout=io.StringIO())
+    assert slugs(manual, "okapi") == ["refund-policy"] and slugs(manual, "receipt") == []
+    assert SearchDocument.objects.get(entry=entry).version.number == 2
 
 
 def test_a_revision_replaces_the_old_text(manual, live, bob, alice, committed):
@@ -295,3 +344,18 @@ def test_scripts_and_targets_are_searched_as_part_of_the_entry(manual, live, bob
         revise(standard, author=bob, approver=alice, targets=[target])
     assert slugs(manual, "kayak")[0] == "chat-protocol"
     assert slugs(manual, "voicemail")[0] == "response-times"
+
+
+def test_a_search_that_finds_nothing_says_so_without_a_numbered_list(client, carol, manual, live):
+    live("refund-policy")
+    client.force_login(carol)
+    html = client.get("/manuals/service/search/?q=zebra").content.decode()
+    assert "<h2>Nothing in the manual matches “zebra”</h2>" in html
+    assert 'class="search-results"' not in html
+
+
+def test_a_search_that_finds_something_lists_it(client, carol, manual, live):
+    live("refund-policy")
+    client.force_login(carol)
+    html = client.get("/manuals/service/search/?q=refunds").content.decode()
+    assert '<ol class="search-results">' in html and "Nothing in the manual matches" not in html

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import reprlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -200,11 +200,6 @@ class ManualPlan:
 
     def entry(self, slug: str) -> EntryPlan:
         return next(e for e in self.entries if e.slug == slug)
-
-    def with_entry(self, slug: str, **changes) -> ManualPlan:
-        """A copy of the plan with one entry's fields changed (the demo loader uses it to build history)."""
-        entries = [replace(e, **changes) if e.slug == slug else e for e in self.entries]
-        return replace(self, entries=entries)
 
 
 class _Fields:

@@ -25,7 +25,7 @@ from .folder import MANUAL_FILE, EntryPlan, ManualImportError, ManualPlan, Probl
 # The fields a published version is compared on. Where an entry sits (section, order) is arranged by managers
 # and applies at once, so a change there alone makes no new version. The slug is the entry's identity: the
 # import finds entries by it, and the export writes the entry's, so it never differs from the file's.
-TEXT_FIELDS = tuple(f for f in services.ENTRY_CONTENT_FIELDS if f not in services.PLACEMENT_FIELDS and f != "slug")
+TEXT_FIELDS = tuple(f for f in services.EDITABLE_FIELDS if f not in services.PLACEMENT_FIELDS and f != "slug")
 # Fields holding another row, compared by id.
 RELATION_FIELDS = ("section", "owner_user", "owner_team")
 
@@ -323,7 +323,7 @@ def _import_entries(manual, plan, sections, existing, owners, *, user, reason: s
                 if publish:
                     to_publish.append((item, entry, reason))
                 continue
-            draft_changes = _changed_fields(entry, data, services.ENTRY_CONTENT_FIELDS)
+            draft_changes = _changed_fields(entry, data, services.EDITABLE_FIELDS)
             live = entry.live_version
             live_changes = _changed_fields(live, data, TEXT_FIELDS) if live else list(TEXT_FIELDS)
             if publish and live is not None and not live_changes:

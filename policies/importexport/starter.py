@@ -73,7 +73,8 @@ def starter_size() -> tuple[int, int]:
 @transaction.atomic
 def manual_create_from_starter(*, user, data: dict) -> tuple[Manual, ImportReport]:
     """Create a manual from the starter template: the manual as ``data`` gives it (the new-manual form's
-    fields), with the starter's sections and every entry of it as a draft that readers cannot see.
+    fields), with the starter's sections and every entry of it as a draft, closed to readers until a manager
+    opens it.
 
     The mission, vision and channels come from the starter where ``data`` leaves them empty. The history
     records ``user`` and "Started from the starter template" on every row. All or nothing: if anything is
@@ -81,7 +82,9 @@ def manual_create_from_starter(*, user, data: dict) -> tuple[Manual, ImportRepor
     """
     plan = starter_plan(organisation=data.get("organisation", ""))
     data = {**data, **{name: getattr(plan, name) for name in STARTER_DEFAULTS if not data.get(name)}}
-    manual = services.manual_save(manual=None, user=user, data=data, reason=STARTER_REASON)
+    # Closed to readers until a manager opens it: its statements and sections are the template's, placeholders
+    # and all, until someone fills them in.
+    manual = services.manual_save(manual=None, user=user, data=data, reason=STARTER_REASON, opened=False)
     # The plan now describes the manual just saved, so the import finds nothing to change in it and only adds
     # the sections and the drafts.
     plan = replace(plan, **{name: getattr(manual, name) for name in plan.manual_data()})

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .channels import validate_channels
@@ -40,6 +41,10 @@ class Manual(models.Model):
         validators=[validate_channels],
         help_text="The ways customers reach the organisation; each should have a protocol.",
     )
+    # A manual is open to readers (agents, editors) from this moment; managers see it always. A manual started from
+    # the starter template waits, closed, until a manager opens it (``services.manual_open``), so nobody reads its
+    # placeholders. Every other manual is open from its creation.
+    opened_at = models.DateTimeField("opened to readers", null=True, blank=True, default=timezone.now, editable=False)
     # Bumped whenever anything a reader sees changes, so caches and stored PDFs know they are stale.
     content_changed_at = models.DateTimeField(auto_now_add=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -56,6 +61,11 @@ class Manual(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:manual_home", kwargs={"manual": self.slug})
+
+    @property
+    def is_open(self) -> bool:
+        """Readers see the manual (managers always do)."""
+        return self.opened_at is not None
 
     @property
     def four_eyes_off_pending(self) -> bool:

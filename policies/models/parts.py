@@ -31,10 +31,6 @@ SITUATIONS = {
 COMPARISONS = {"within": "within", "at_least": "at least", "at_most": "at most"}
 
 
-def situations_for(channel: str) -> tuple[str, ...]:
-    return SITUATIONS.get(channel, ())
-
-
 def validate_scripts(value) -> None:
     """Each script: a channel, a situation (greeting, hold, a reply template's name...) and its words, with
     one script per channel and situation."""

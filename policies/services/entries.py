@@ -36,8 +36,6 @@ from ..values import render_entry_body
 from .common import EditConflict, TransitionError, manual_link_map, save_with_history, touch_manual
 from .publishing import take_effect, version_publish
 
-# Named here too for callers that reach the fields through the services (the admin, the import).
-ENTRY_CONTENT_FIELDS = VERSION_FIELDS = EDITABLE_FIELDS
 # Single-line fields: surrounding whitespace and line breaks are never meaningful.
 _LINE_FIELDS = ("title", "summary", "owner")
 

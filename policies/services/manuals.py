@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+
+from notifications.models import NotificationKind
+from notifications.services import notifications_send
+from people.selectors import users_with_perm
 
 from ..models import Entry, Manual, Section
 from ..permissions import (
     can_decide_four_eyes_off,
     can_manage,
+    can_open_manual,
     can_switch_off_four_eyes,
     can_withdraw_four_eyes_off,
     require,
@@ -24,8 +30,11 @@ MANUAL_TEXT_FIELDS = ("mission", "vision")
 
 
 @transaction.atomic
-def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") -> Manual:
+def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "", opened: bool = True) -> Manual:
     """Create a manual or change its title, organisation, mission, vision or settings.
+
+    A new manual is open to readers at once unless ``opened`` is False: then only managers see it until one
+    opens it (``manual_open``).
 
     Four-eyes approval (``require_second_approver``) is not set here like the other settings: it goes through
     ``manual_four_eyes_set``, so turning it off by a manager becomes a request another manager decides, and
@@ -36,6 +45,8 @@ def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") ->
     wanted = data.pop("require_second_approver", None)
     creating = manual is None
     manual = manual or Manual()
+    if creating and not opened:
+        manual.opened_at = None
     if creating and wanted is not None and (wanted or can_switch_off_four_eyes(user)):
         data["require_second_approver"] = bool(wanted)
     if "slug" in data and data["slug"] != manual.slug:
@@ -50,9 +61,23 @@ def manual_save(*, manual: Manual | None, user, data: dict, reason: str = "") ->
         default = "Edited the manual"
         if creating:
             default = "Created the manual" + ("" if manual.require_second_approver else ", four-eyes approval off")
+            default += "" if opened else ", closed to readers until a manager opens it"
         save_with_history(manual, user=user, reason=reason or default)
     if wanted is not None:  # compared with the stored row, which the caller's copy may not match
         manual = manual_four_eyes_set(manual=manual, user=user, on=bool(wanted))
+    return manual
+
+
+@transaction.atomic
+def manual_open(*, manual: Manual, user) -> Manual:
+    """Open a closed manual to readers: from now on agents and editors see it, in the list of manuals too."""
+    require(can_manage(user), "Only managers can open a manual to readers.")
+    manual = Manual.objects.select_for_update().get(pk=manual.pk)
+    if not can_open_manual(user, manual):
+        raise TransitionError("The manual is already open to readers.", code="already_open")
+    manual.opened_at = timezone.now()
+    manual.content_changed_at = manual.opened_at
+    save_with_history(manual, user=user, reason=f"Opened the manual to readers ({_name(user)})")
     return manual
 
 
@@ -94,7 +119,27 @@ def manual_four_eyes_set(*, manual: Manual, user, on: bool) -> Manual:
             user=user,
             reason=f"Turning off four-eyes approval requested by {_name(user)}; it waits for another manager",
         )
+        _tell_other_managers(manual, requester=user)
     return manual
+
+
+def _tell_other_managers(manual: Manual, *, requester) -> None:
+    """Tell every other manager, in the app and by email as each chose, that ``requester`` asked to turn four-eyes
+    approval off, with a link to the settings page where they approve or decline."""
+    title = f"{_name(requester)} asked to turn off four-eyes approval in {manual.title}"
+    body = (
+        "Approve or decline the request on the manual's settings page. Until another manager approves, every "
+        "draft still needs someone other than its last author to approve it."
+    )
+    url = reverse("policies:manual_settings", kwargs={"manual": manual.slug})
+    key = f"four-eyes-off:{manual.pk}:{manual.four_eyes_off_requested_at.isoformat()}"
+    managers = users_with_perm("policies.manage_manual").exclude(pk=requester.pk).values_list("pk", flat=True)
+    rows = [
+        {"user_id": pk, "kind": NotificationKind.FOUR_EYES_OFF_REQUESTED, "title": title, "body": body, "url": url,
+         "key": f"{key}:{pk}"}
+        for pk in managers
+    ]  # fmt: skip
+    notifications_send(rows)
 
 
 def _pending_request(manual: Manual) -> Manual:

@@ -47,7 +47,7 @@ from ..values import manual_values, values_in_review
 
 def _editor_entry(request: HttpRequest, manual: str, entry: str) -> Entry:
     require(can_edit(request.user), "Only editors and managers can open this page.")
-    return selectors.entry_for_editor(selectors.manual_get(manual), entry)
+    return selectors.entry_for_editor(selectors.manual_get(manual, user=request.user), entry)
 
 
 def _edit_url(entry: Entry) -> str:
@@ -62,7 +62,7 @@ def _error_text(exc: ValidationError) -> str:
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_edit(request.user), "Only editors and managers can write entries.")
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     # Links may say where the new entry goes and what kind it is (the health check's "write the refund policy").
     initial = {"section": request.GET.get("section"), "kind": request.GET.get("kind") or "policy"}
     form = EntryForm(request.POST or None, manual=manual_obj, initial=initial)
@@ -478,7 +478,7 @@ def entry_diff(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
 @require_GET
 def review_queue(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_edit(request.user), "Only editors and managers can open the review queue.")
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     return render(
         request,
         "policies/review_queue.html",
@@ -496,7 +496,7 @@ def review_queue(request: HttpRequest, manual: str) -> HttpResponse:
 def markdown_preview(request: HttpRequest, manual: str) -> JsonResponse:
     """The live preview beside the editor: the same rendering readers will get."""
     require(can_edit(request.user), "Only editors and managers can preview.")
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     text = request.POST.get("body", "")
     if len(text) > 200_000:
         return JsonResponse({"error": "The text is too long to preview (200,000 characters at most)."}, status=400)

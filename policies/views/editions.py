@@ -1,6 +1,8 @@
 """Editions, comparisons between two points of the manual's life, and onboarding packets (signing one is an
 acknowledgement: ``acknowledgements.views.onboarding_sign``)."""
 
+from dataclasses import replace
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -46,7 +48,7 @@ class OnboardingForm(forms.Form):
 @require_GET
 @login_required
 def edition_list(request: HttpRequest, manual: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     return render(
         request, "policies/edition_list.html", {"manual": manual_obj, "editions": selectors.edition_list(manual_obj)}
     )
@@ -56,7 +58,7 @@ def edition_list(request: HttpRequest, manual: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edition_release(request: HttpRequest, manual: str) -> HttpResponse:
     require(can_release_edition(request.user), "Only managers can release editions.")
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     if request.method == "POST":
         form = ReleaseForm(request.POST)
         if form.is_valid():
@@ -76,15 +78,15 @@ def edition_release(request: HttpRequest, manual: str) -> HttpResponse:
     return render(request, "policies/edition_release.html", {"manual": manual_obj, "form": form})
 
 
-def _edition_snapshot(manual: str, edition: str):
-    manual_obj = selectors.manual_get(manual)
+def _edition_snapshot(request: HttpRequest, manual: str, edition: str):
+    manual_obj = selectors.manual_get(manual, user=request.user)
     return manual_obj, selectors.edition_snapshot(selectors.edition_get(manual_obj, edition))
 
 
 @require_GET
 @login_required
 def edition_detail(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
-    manual_obj, snapshot = _edition_snapshot(manual, edition)
+    manual_obj, snapshot = _edition_snapshot(request, manual, edition)
     snapshot.with_html(snapshot.page_urls(), bodies=False)
     return render(request, "policies/manual_home.html", {"manual": manual_obj, "snapshot": snapshot})
 
@@ -92,21 +94,21 @@ def edition_detail(request: HttpRequest, manual: str, edition: str) -> HttpRespo
 @require_GET
 @login_required
 def edition_entry(request: HttpRequest, manual: str, edition: str, entry: str) -> HttpResponse:
-    manual_obj, snapshot = _edition_snapshot(manual, edition)
+    manual_obj, snapshot = _edition_snapshot(request, manual, edition)
     return render_entry(request, manual_obj, snapshot, None, selectors.entry_as_of(snapshot, entry))
 
 
 @require_GET
 @login_required
 def edition_print(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
-    _manual, snapshot = _edition_snapshot(manual, edition)
+    _manual, snapshot = _edition_snapshot(request, manual, edition)
     return HttpResponse(document.render_manual_html(snapshot, for_pdf=False))
 
 
 @require_GET
 @login_required
 def edition_pdf(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     edition_obj = selectors.edition_get(manual_obj, edition)
     pdf = pdfs.pdf_request(manual=manual_obj, user=request.user, kind=PDFKind.EDITION, edition=edition_obj)
     return pdf_response(request, pdf)
@@ -128,7 +130,7 @@ def _point(manual_obj, value: str):
 @login_required
 def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
     """What changed between two editions or dates (``?from=2026.1&to=2026.2``, or dates), as readers see it."""
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     editions = selectors.edition_list(manual_obj)
     context = {"manual": manual_obj, "editions": editions, "from_value": request.GET.get("from", ""),
                "to_value": request.GET.get("to", "")}  # fmt: skip
@@ -146,13 +148,14 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
         def render_for_reader(text: str) -> str:
             return resolve_entry_links(render_markdown(text, link_map=link_map), urls)
 
-        for change in changes:
-            # As readers see it, words added and removed marked, unchanged paragraphs folded: as on the review screen.
-            old, new = change.before, change.after
-            change.rendered = rendered_diff(
-                bodies.get(old.pk, "") if old else "", bodies.get(new.pk, "") if new else "", render=render_for_reader
-            )
-        context["changes"] = changes
+        def body(version) -> str:
+            return bodies.get(version.pk, "") if version else ""
+
+        # As readers see it, words added and removed marked, unchanged paragraphs folded: as on the review screen.
+        context["changes"] = [
+            replace(change, rendered=rendered_diff(body(change.before), body(change.after), render=render_for_reader))
+            for change in changes
+        ]
     return render(request, "policies/manual_compare.html", context)
 
 
@@ -160,7 +163,7 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
     """A PDF of the sections a new hire's role needs, with a cover naming the role and a sign-off page."""
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     sections = [s for s in selectors.manual_snapshot(manual_obj, bodies=False).sections if s.entries]
     form = OnboardingForm(request.POST or None)
     form.fields["sections"].choices = [(s.slug, s.title) for s in sections]

@@ -17,7 +17,7 @@ from ..permissions import can_decide_four_eyes_off, can_manage, can_withdraw_fou
 
 def _managed_manual(request: HttpRequest, manual: str):
     require(can_manage(request.user), "Only managers can change the manual.")
-    return selectors.manual_get(manual)
+    return selectors.manual_get(manual, user=request.user)
 
 
 @login_required
@@ -45,22 +45,22 @@ def manual_create(request: HttpRequest) -> HttpResponse:
 
 
 def _report_starter(request: HttpRequest, *, created: int, data: dict) -> None:
-    """Say what the starter template made, and that statements taken from it are already public."""
+    """Say what the starter template made, that readers see none of it until a manager opens the manual, and
+    which statements are the template's."""
     messages.success(
         request,
         f"Manual created from the starter template: {created} draft entries to edit and submit for review. Fill "
-        "in the [your …] placeholders in each; readers see an entry only once it is approved.",
+        "in the [your …] placeholders in each. Readers cannot see the manual until a manager opens it.",
     )
     taken = [name for name in ("mission", "vision") if not data[name]]
     if taken:
-        # The statements are not drafts: readers see them at once, placeholders and all.
         what, it = (
             ("mission and vision statements are", "them") if len(taken) > 1 else (f"{taken[0]} statement is", "it")
         )
         messages.warning(
             request,
-            f"The {what} the template's, placeholders included, and readers already see {it} on the manual's "
-            f"home page: finish {it} in Manual settings.",
+            f"The {what} the template's, placeholders included: finish {it} in Manual settings before you open "
+            "the manual to readers.",
         )
 
 
@@ -68,7 +68,9 @@ def _report_starter(request: HttpRequest, *, created: int, data: dict) -> None:
 @require_http_methods(["GET", "POST"])
 def manual_settings(request: HttpRequest, manual: str) -> HttpResponse:
     manual_obj = _managed_manual(request, manual)
-    form = ManualForm(request.POST or None, instance=selectors.manual_get(manual))
+    if request.method == "POST" and "open_to_readers" in request.POST:
+        return _open_to_readers(request, manual_obj)
+    form = ManualForm(request.POST or None, instance=selectors.manual_get(manual, user=request.user))
     if request.method == "POST" and form.is_valid():
         data = {field: form.cleaned_data[field] for field in form.Meta.fields}
         try:
@@ -89,6 +91,16 @@ def manual_settings(request: HttpRequest, manual: str) -> HttpResponse:
         "can_withdraw_four_eyes_off": can_withdraw_four_eyes_off(request.user, manual_obj),
     }
     return render(request, "policies/manual_settings.html", context)
+
+
+def _open_to_readers(request: HttpRequest, manual_obj) -> HttpResponse:
+    try:
+        services.manual_open(manual=manual_obj, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The manual is open: agents and editors see it from now on.")
+    return redirect(reverse("policies:manual_home", kwargs={"manual": manual_obj.slug}))
 
 
 FOUR_EYES_WAITS = "Turning off four-eyes approval waits for another manager"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from .. import pdfs, selectors
 from ..models import PDFKind, PDFStatus, StoredPDF
-from ..permissions import can_open_pdf, require
+from ..permissions import can_open_pdf, can_read_manual, require
 from ..rendering import document
 from ..rendering.markdown import resolve_entry_links
 
@@ -38,7 +38,7 @@ def _snapshot(request: HttpRequest, manual, *, bodies: bool) -> selectors.Manual
 @require_GET
 @login_required
 def manual_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "policies/manual_list.html", {"manuals": selectors.manual_list()})
+    return render(request, "policies/manual_list.html", {"manuals": selectors.manual_list(request.user)})
 
 
 def reads_snapshot(*, bodies: bool):
@@ -49,7 +49,7 @@ def reads_snapshot(*, bodies: bool):
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, manual: str, **kwargs) -> HttpResponse:
-            manual_obj = selectors.manual_get(manual)
+            manual_obj = selectors.manual_get(manual, user=request.user)
             try:
                 snapshot = _snapshot(request, manual_obj, bodies=bodies)
             except ValidationError as exc:
@@ -114,7 +114,7 @@ def manual_print(request: HttpRequest, manual, snapshot) -> HttpResponse:
 @require_GET
 @login_required
 def manual_pdf(request: HttpRequest, manual: str) -> HttpResponse:
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     as_of = request.GET.get("as_of")
     if as_of:
         try:
@@ -164,7 +164,7 @@ def _safe_label(label: str) -> str:
 
 def _stored_pdf(request: HttpRequest, manual: str, pdf: int) -> StoredPDF:
     stored = StoredPDF.objects.select_related("manual", "edition").filter(pk=pdf, manual__slug=manual).first()
-    if stored is None:
+    if stored is None or not can_read_manual(request.user, stored.manual):
         raise Http404("No such PDF.")
     require(can_open_pdf(request.user, stored), "This onboarding packet was made for someone else; ask for your own.")
     return stored

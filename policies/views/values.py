@@ -32,7 +32,7 @@ from ..values import affected_entries, value_uses, value_versions
 
 def _manual(request: HttpRequest, manual: str) -> Manual:
     require(can_view_values(request.user), "Only editors and managers can open the shared values.")
-    return selectors.manual_get(manual)
+    return selectors.manual_get(manual, user=request.user)
 
 
 def _value(manual: Manual, name: str) -> SharedValue:

@@ -25,7 +25,7 @@ SESSION_KEY = "word_import"
 
 def _importer_manual(request: HttpRequest, manual: str):
     require(can_import_word(request.user), "Only editors and managers can import Word files.")
-    return selectors.manual_get(manual)
+    return selectors.manual_get(manual, user=request.user)
 
 
 def _upload_form(manual, data=None, files=None) -> WordImportForm:
@@ -121,7 +121,7 @@ def _docx_response(data: bytes, filename: str) -> HttpResponse:
 @login_required
 def manual_docx(request: HttpRequest, manual: str) -> HttpResponse:
     """The published manual as one Word document: never a draft, as the print page and the PDF."""
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     data = word_export.manual_docx(selectors.manual_snapshot(manual_obj))
     name = slugify(manual_obj.title) or manual_obj.slug
     return _docx_response(data, f"{name}-{timezone.localdate():%Y-%m-%d}.docx")
@@ -131,7 +131,7 @@ def manual_docx(request: HttpRequest, manual: str) -> HttpResponse:
 @login_required
 def entry_docx(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     """One entry's published version as a Word document; links to other entries lead to their pages."""
-    manual_obj = selectors.manual_get(manual)
+    manual_obj = selectors.manual_get(manual, user=request.user)
     entry_obj, version = selectors.live_entry(manual_obj, entry)
     urls = {key: request.build_absolute_uri(url) for key, url in selectors.entry_link_urls(manual_obj).items()}
     data = word_export.entry_docx(manual_obj, version, urls)
