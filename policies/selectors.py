@@ -17,6 +17,7 @@ from . import contributions
 from .models import Edition, Entry, EntryRedirect, EntryStatus, EntryVersion, Manual, Section
 from .permissions import can_manage, can_read_manual
 from .rendering.markdown import resolve_entry_links
+from .values import bodies_as_shown
 
 
 @dataclass
@@ -175,15 +176,6 @@ def entry_redirect(manual: Manual, slug: str) -> str | None:
     """Where an old address of an entry now lives, or None when ``slug`` is no old address."""
     moved = EntryRedirect.objects.filter(manual=manual, old_slug=slug).select_related("entry").first()
     return moved.entry.get_absolute_url() if moved else None
-
-
-def entry_link_urls(manual: Manual) -> dict[int | str, str]:
-    """URL of every live entry of a manual, by entry id and by slug: one query, for resolving links on a page."""
-    base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
-    urls: dict[int | str, str] = {}
-    for pk, slug in Entry.objects.live().filter(manual=manual).values_list("id", "slug"):
-        urls[pk] = urls[slug] = f"{base}{slug}/"
-    return urls
 
 
 # Editing ----------------------------------------------------------------------------------------------------
@@ -481,8 +473,6 @@ def snapshot_changes(
 def version_bodies(versions) -> dict[int, str]:
     """The Markdown source of many versions in one query (snapshots leave it out: readers get the HTML), with
     the shared values each was published with written in, so that comparing them shows a value's change."""
-    from .values import bodies_as_shown
-
     ids = [v.pk for v in versions if v is not None]
     return bodies_as_shown(
         EntryVersion.objects.filter(pk__in=ids).values_list("pk", "body", "approved_at", "entry__manual_id")

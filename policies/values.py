@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.safestring import SafeString, mark_safe
 
+from .links import entry_link_urls
 from .models import Entry, EntryRedirect, EntryStatus, Manual, SharedValue, SharedValueVersion, ValueStatus
 from .rendering.markdown import VALUE_TOKEN, RenderResult, render_markdown, resolve_entry_links
 
@@ -222,8 +223,6 @@ def affected_entries(shared_value: SharedValue, *, new_value: str, marked: bool 
         if not (publishes or draft_uses):
             continue
         if urls is None:
-            from .selectors import entry_link_urls
-
             urls = entry_link_urls(manual)
         text = (live or scheduled).body if publishes else entry.body
         blocks = [b for b in _BLOCK_SPLIT.split(text.strip("\n")) if b.strip()]

@@ -1,9 +1,8 @@
 """Refuse an import of a project module inside a function: it hides a dependency (often a cycle) from the layer
 check. An import Django needs inside a function (an app's ``ready``) says so in a comment on its line naming
-Django. Imports already there when the check began are listed in ``function_imports_baseline.txt`` and are to be
-moved; a new one fails ``make lint``, and so does a listed one that has gone (remove it from the list).
+Django; any other fails ``make lint``.
 
-Usage: python scripts/check_function_imports.py [--write-baseline]
+Usage: python scripts/check_function_imports.py
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ APPS = (
     "demo",
     "policymanual",
 )  # fmt: skip
-BASELINE = Path(__file__).with_name("function_imports_baseline.txt")
 
 
 def _project_module(node: ast.AST) -> str | None:
@@ -55,23 +53,13 @@ def function_imports() -> list[tuple[str, int, str]]:
 
 def main(argv: list[str]) -> int:
     found = function_imports()
-    keys = sorted({f"{where} {module}" for where, _line, module in found})
-    if "--write-baseline" in argv:
-        BASELINE.write_text("\n".join(keys) + "\n")
-        print(f"Wrote {len(keys)} imports to {BASELINE.name}.")
-        return 0
-    known = {line.strip() for line in BASELINE.read_text().splitlines() if line.strip()} if BASELINE.exists() else set()
-    new = [(w, n, m) for w, n, m in found if f"{w} {m}" not in known]
-    gone = sorted(known - set(keys))
-    for where, line, module in new:
+    for where, line, module in found:
         path, func = where.split(":")
         print(f"{path}:{line}: imports {module} inside {func}(): import it at the top of the module, or say in a "
               "comment on the line why Django needs it here")
-    for key in gone:
-        print(f"{BASELINE.name}: '{key}' is no longer there: remove the line")
-    if new or gone:
+    if found:
         return 1
-    print(f"No new imports inside functions ({len(known)} listed to be moved).")
+    print("No project module is imported inside a function.")
     return 0
 
 

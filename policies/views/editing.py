@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import contributions, selectors, services
+from .. import contributions, links, selectors, services
 from ..diffing import rendered_diff, source_diff, word_diff
 from ..forms import (
     ApproveForm,
@@ -188,7 +188,7 @@ def _review_url(entry: Entry) -> str:
 
 
 def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, changes_form=None, stale=None, status=200):
-    urls = selectors.entry_link_urls(entry.manual)
+    urls = links.entry_link_urls(entry.manual)
     old = entry.live_version.body if entry.live_version else ""
     values = manual_values(entry.manual)
 
@@ -503,7 +503,7 @@ def markdown_preview(request: HttpRequest, manual: str) -> JsonResponse:
     html = render_markdown(text, link_map=services.manual_link_map(manual_obj), values=manual_values(manual_obj))
     return JsonResponse(
         {
-            "html": resolve_entry_links(html, selectors.entry_link_urls(manual_obj)),
+            "html": resolve_entry_links(html, links.entry_link_urls(manual_obj)),
             "broken_links": html.broken_links,
             "bad_addresses": html.bad_addresses,
             "unknown_values": html.unknown_values,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import selectors
+from .. import links, selectors
 from ..forms import WordImportForm
 from ..importexport import ManualImportError, word_export, word_import
 from ..models import Section
@@ -133,6 +133,6 @@ def entry_docx(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
     """One entry's published version as a Word document; links to other entries lead to their pages."""
     manual_obj = selectors.manual_get(manual, user=request.user)
     entry_obj, version = selectors.live_entry(manual_obj, entry)
-    urls = {key: request.build_absolute_uri(url) for key, url in selectors.entry_link_urls(manual_obj).items()}
+    urls = {key: request.build_absolute_uri(url) for key, url in links.entry_link_urls(manual_obj).items()}
     data = word_export.entry_docx(manual_obj, version, urls)
     return _docx_response(data, f"{entry_obj.slug}-version-{version.number}.docx")
