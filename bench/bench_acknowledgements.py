@@ -81,7 +81,8 @@ class Builder:
         from django.db import connection
         from django.utils import timezone
 
-        from policies.models import Acknowledgement, Entry, EntryStatus, EntryVersion
+        from acknowledgements.models import Acknowledgement
+        from policies.models import Entry, EntryStatus, EntryVersion
 
         manual = self.services.manual_save(manual=None, user=self.manager,
                                            data={"title": f"Service manual {slug}", "slug": slug})  # fmt: skip

@@ -137,9 +137,7 @@ def quality(manual, verbose: bool) -> tuple[int, int, list[str]]:
 
 def demo_sentences() -> list[str]:
     """The demo manual's sentences, as the bulk entries' text."""
-    text = " ".join(
-        path.read_text().split("---", 2)[-1] for path in sorted((ROOT / "demo/manual").glob("*.md"))
-    )
+    text = " ".join(path.read_text().split("---", 2)[-1] for path in sorted((ROOT / "demo/manual").glob("*.md")))
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"[#>*|`_]+|\[![A-Z]+\]", " ", text)
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", re.sub(r"\s+", " ", text)) if len(s.split()) >= 4]

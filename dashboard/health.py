@@ -234,7 +234,7 @@ def check_reviews(src: Sources, links: _Links) -> Check:
             if overdue
             else "Every live entry has been published or reviewed within its review cycle."
         ),
-        fix_label="Open the reviews page", fix_url=links.page("policies:review_schedule"),
+        fix_label="Open the reviews page", fix_url=links.page("reviews:schedule"),
         share=1 - n / len(src.live) if src.live else 1.0,
     )  # fmt: skip
 
@@ -372,7 +372,7 @@ def check_acknowledgements(src: Sources, links: _Links) -> Check:
     items, more = _listed(
         sorted(late, key=lambda r: -r.overdue),
         lambda row: Item(f"{row.title}: {row.overdue:,} overdue",
-                         links.page("policies:ack_report", f"view=people&entry={row.slug}&state=overdue")),
+                         links.page("acknowledgements:ack_report", f"view=people&entry={row.slug}&state=overdue")),
     )  # fmt: skip
     n = len(late)
     return Check(
@@ -384,7 +384,7 @@ def check_acknowledgements(src: Sources, links: _Links) -> Check:
             if late
             else "Everyone asked to acknowledge a change has done so, or still has time."
         ),
-        fix_label="See who is overdue", fix_url=links.page("policies:ack_report", "view=people&state=overdue"),
+        fix_label="See who is overdue", fix_url=links.page("acknowledgements:ack_report", "view=people&state=overdue"),
         items=items, more=more, share=1 - n / len(asking) if asking else 1.0,
     )  # fmt: skip
 
@@ -403,7 +403,7 @@ def check_complaints(src: Sources, links: _Links) -> Check:
             else f"No complaint has waited more than {COMPLAINT_DAYS} days for an answer."
         ),
         fix_label="Open the complaints",
-        fix_url=links.page("policies:feedback:board", f"source=complaint&age={COMPLAINT_DAYS}"),
+        fix_url=links.page("feedback:board", f"source=complaint&age={COMPLAINT_DAYS}"),
     )  # fmt: skip
 
 

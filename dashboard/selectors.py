@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from policies.models import EntryKind, EntryStatus, Manual
-from policies.reviews import DUE_SOON_DAYS, add_months
+from policies.scheduling import add_months
+from reviews.selectors import DUE_SOON_DAYS
 
 from .charts import Chart, Series
 from .sources import SEARCH_DAYS, Sources
@@ -35,7 +36,6 @@ STATUS_TONES = {
 
 
 def _url(name: str, manual: Manual, query: str = "") -> str:
-    name = f"policies:{name}" if name.startswith("dashboard:") else name
     return reverse(name, kwargs={"manual": manual.slug}) + (f"?{query}" if query else "")
 
 
@@ -122,7 +122,7 @@ def reviews_chart(src: Sources) -> Chart:
         slug="reviews", title="Reviews overdue and due by month", summary=summary, kind="columns", labels=labels,
         short_labels=short, series=series, head=["Month", "Overdue", "Due"], rows=rows,
         empty="No entry is live yet, so none is due.",
-        link=("Open the reviews page", _url("policies:review_schedule", src.manual)),
+        link=("Open the reviews page", _url("reviews:schedule", src.manual)),
     )  # fmt: skip
 
 
@@ -154,7 +154,7 @@ def acknowledgements_chart(src: Sources) -> Chart:
         labels=[t.name for t in teams], series=series, percent=True, value_labels=[f"{t.percent}%" for t in teams],
         head=["Team", "People", "Asked", "Done", "Overdue", "Done %"], rows=rows,
         empty="Nothing is asked of anyone yet.",
-        link=("Open the acknowledgement report", _url("policies:ack_report", src.manual, "view=teams")),
+        link=("Open the acknowledgement report", _url("acknowledgements:ack_report", src.manual, "view=teams")),
         note=f"Counted at {_counted_at(src.acks.counted_at)}.",
         refresh=_url("dashboard:index", src.manual, "fresh=1") + "#acknowledgements-chart",
     )  # fmt: skip
@@ -198,7 +198,7 @@ def feedback_chart(src: Sources) -> Chart:
         series=[Series("Feedback items", "accent", tuple(v for pk in top for v in per_entry[pk]))],
         value_labels=[f"{sum(per_entry[pk]):,}" for pk in top], head=head, rows=[row(pk) for pk in top],
         csv_rows=[row(pk) for pk in ranked], empty=summary,
-        link=("Open the feedback board", _url("policies:feedback:board", src.manual)),
+        link=("Open the feedback board", _url("feedback:board", src.manual)),
     )  # fmt: skip
 
 
@@ -248,7 +248,7 @@ def searches_chart(src: Sources) -> Chart:
 def _misses_link(manual: Manual) -> tuple[str, str] | None:
     """The search app's page of failed searches, once it has one."""
     try:
-        return ("Open the failed searches", _url("policies:search:misses", manual))
+        return ("Open the failed searches", _url("search:misses", manual))
     except NoReverseMatch:
         return None
 
@@ -280,7 +280,7 @@ def turnaround_chart(src: Sources) -> Chart:
         labels=labels,
         series=[Series("Items", "teal", tuple(counts[label] for label in labels))],
         head=["Time to the revision", "Items"], rows=[[label, counts[label]] for label in labels], empty=summary,
-        link=("Open the answered feedback", _url("policies:feedback:board", src.manual, "status=done")),
+        link=("Open the answered feedback", _url("feedback:board", src.manual, "status=done")),
     )  # fmt: skip
 
 
@@ -309,8 +309,8 @@ def figures(src: Sources) -> list[Figure]:
     feedback = src.feedback_counts
     return [
         Figure("Live entries", f"{len(src.live):,}", _url("policies:manual_home", src.manual)),
-        Figure("Reviews overdue", f"{overdue:,}", _url("policies:review_schedule", src.manual), alert=overdue > 0),
+        Figure("Reviews overdue", f"{overdue:,}", _url("reviews:schedule", src.manual), alert=overdue > 0),
         Figure("Acknowledgements overdue", f"{acks.overdue:,}",
-               _url("policies:ack_report", src.manual, "view=people&state=overdue"), alert=acks.overdue > 0),
-        Figure("Open feedback", f"{feedback.open:,}", _url("policies:feedback:board", src.manual)),
+               _url("acknowledgements:ack_report", src.manual, "view=people&state=overdue"), alert=acks.overdue > 0),
+        Figure("Open feedback", f"{feedback.open:,}", _url("feedback:board", src.manual)),
     ]  # fmt: skip

@@ -6,7 +6,8 @@ status, the live entries with their text, the feedback counts, the feedback per 
 answered by a version, the failed searches, and the acknowledgement report's four when its figures are not
 kept).
 
-The acknowledgement figures are the acknowledgement report's own (``policies.ack_reports``). The report reads
+The acknowledgement figures are the acknowledgement report's own (``acknowledgements.reports``, which asks
+``acknowledgements.obligations`` who is asked, by when, and whether it is done). The report reads
 every acknowledgement of the manual, so its cost grows with them (about half a second at 2,000 people and 500
 entries, 340,000 acknowledgements, on PostgreSQL) where the rest of the dashboard stays small. So the figures
 are kept per manual and shown as kept; once they are ``ACK_FIGURES_SECONDS`` old, or the manual changed or the
@@ -30,11 +31,11 @@ from django.db.models.functions import ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from acknowledgements.reports import EntryRow, TeamRow, Totals, ack_report
 from feedback.models import CLOSED_STATUSES, FeedbackItem, FeedbackStatus, Source
 from people.models import Team
-from policies.ack_reports import EntryRow, TeamRow, Totals, ack_report
 from policies.models import Entry, Manual
-from policies.reviews import add_months
+from policies.scheduling import add_months
 
 ACK_FIGURES_SECONDS = 600
 COMPLAINT_DAYS = 30  # an open complaint older than this is a finding of the health check

@@ -28,15 +28,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from acknowledgements.models import Acknowledgement
+from acknowledgements.obligations import states_for
+from acknowledgements.reminders import ack_reminders_queue
+from acknowledgements.services import entry_acknowledge
 from feedback.models import FeedbackItem
 from feedback.services import feedback_close_with_version, feedback_record, feedback_send
 from notifications.models import Notification, NotificationKind
-from notifications.services import notification_preference_save, notifications_skip_email, queue_reminders
+from notifications.services import notification_preference_save, notifications_skip_email
 from people.models import NotifyBy, Team
-from policies import acknowledgements, events, services
+from policies import events, services
 from policies.importexport import ManualImportError, ManualPlan, manual_import_plan, read_manual_folder
 from policies.models import (
-    Acknowledgement,
     Edition,
     Entry,
     EntryStatus,
@@ -529,7 +532,7 @@ def demo_load(*, today: date | None = None) -> DemoLoad:
         with nullcontext() if isinstance(step, Proposal) else events.muted():
             story.play(step)
     story.check_ends_at(plan)
-    queue_reminders()  # acknowledgements overdue or due soon, and the managers' weekly summary
+    ack_reminders_queue()  # acknowledgements overdue or due soon, and the managers' weekly summary
     # What the story made (a year of acknowledgements overdue, feedback answered months ago) stays in the app,
     # unemailed. Emails go out only for what concerns today: the managers' summary of who is late, and (once
     # this commits) the draft in review.
@@ -755,9 +758,9 @@ class _Story:
                 teams = Team.objects.filter(slug__in=DEMO_TEAMS.get(username, ()))
                 if not user.profile.teams.exists():
                     user.profile.teams.set(teams)
-                for state in acknowledgements.states_for(user, entries):
+                for state in states_for(user, entries):
                     if not state.done:
-                        acknowledgements.entry_acknowledge(entry=state.entry, user=user)
+                        entry_acknowledge(entry=state.entry, user=user)
 
     def _edit(self, slug: str, author, edits, fields: dict, target_edits=()) -> Entry:
         entry = self.entry(slug)

@@ -39,7 +39,7 @@ def _triage_manual(request: HttpRequest, manual: str):
 
 
 def _board_url(manual) -> str:
-    return reverse("policies:feedback:board", kwargs={"manual": manual.slug})
+    return reverse("feedback:board", kwargs={"manual": manual.slug})
 
 
 @login_required
@@ -208,7 +208,7 @@ def import_confirm(request: HttpRequest, manual: str) -> HttpResponse:
         or form.cleaned_data["digest"] != stored["digest"]
     ):
         messages.error(request, "That preview is no longer current. Upload the file again.")
-        return redirect("policies:feedback:import", manual=manual)
+        return redirect("feedback:import", manual=manual)
     try:
         plan = services.feedback_import(manual=manual_obj, user=request.user, text=stored["text"])
     except FeedbackImportError as exc:

@@ -18,4 +18,4 @@ class PoliciesConfig(AppConfig):
     def ready(self):
         # After migrate, and after a flush (which empties the groups), the roles exist with their permissions.
         post_migrate.connect(_sync_roles, sender=self)
-        from . import periodic  # noqa: F401  (Django needs this inside ready: the manual's share of the periodic work)
+        from . import notices, periodic  # noqa: F401  (Django needs this inside ready: periodic work, notices)

@@ -1,9 +1,10 @@
 """What happened to the manual, announced once the change is safely stored.
 
-Publishing a version, acknowledging one, retiring or reinstating an entry and releasing an edition each send one
+Publishing a version, retiring or reinstating an entry and releasing an edition each send one
 signal, after the transaction commits (``transaction.on_commit``): a rolled-back approval announces nothing.
 Reactions hang off these rather than being called from inside the services: asking readers to acknowledge a
-material change, notifications, the search index, stored PDFs.
+material change, notifications, the search index, stored PDFs. (Acknowledging announces its own event,
+``acknowledgements.events``.)
 
 Receivers get ``sender`` (the model class) and keyword arguments named after what happened::
 
@@ -13,7 +14,6 @@ Receivers get ``sender`` (the model class) and keyword arguments named after wha
                                             (and value_change, when a shared value's change republished it)
     value_published: value_change, user     (a shared value's change, after the entry_published of each entry
                                              it republished)
-    entry_acknowledged: version, user       (they read it and will follow it; version.entry_id is the entry)
     entry_retired: entry, user, reason
     entry_reinstated: entry, user
     entry_deleted: manual, entry_id, slug, title, user
@@ -33,7 +33,6 @@ _muted: ContextVar[bool] = ContextVar("policy_events_muted", default=False)
 entry_submitted = Signal()
 changes_requested = Signal()
 entry_published = Signal()
-entry_acknowledged = Signal()
 value_published = Signal()
 entry_retired = Signal()
 entry_reinstated = Signal()

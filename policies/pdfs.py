@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 from pypdf import PdfReader
 
 from . import selectors
@@ -23,7 +24,6 @@ from .models import Edition, Manual, PDFKind, PDFStatus, StoredPDF
 from .permissions import can_make_packet_for, require
 from .rendering.document import LAYOUT_VERSION, render_manual_html
 from .rendering.pdf import PDFRenderError, render_in_subprocess
-from .tasks import make_pdf
 
 
 def _key(manual: Manual, kind: str, params: dict, edition: Edition | None) -> str:
@@ -189,6 +189,12 @@ def pdf_make(*, pdf_id: int) -> StoredPDF:
     _progress(pdf, 100, "Ready", status=PDFStatus.DONE, file=pdf.file, size=pdf.size, pages=pdf.pages,
               finished_at=timezone.now())  # fmt: skip
     return pdf
+
+
+@task()
+def make_pdf(pdf_id: int) -> None:
+    """``pdf_make`` on the background worker (``manage.py db_worker``), for PDFs too big to make in a request."""
+    pdf_make(pdf_id=pdf_id)
 
 
 def pdf_prune(*, older_than_days: int = 30) -> int:

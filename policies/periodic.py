@@ -1,5 +1,5 @@
-"""The manual's share of the periodic work (``periodic.work``): versions whose day has come go live, owners are
-reminded of reviews, stored PDFs nobody will be served again are deleted."""
+"""The manual's share of the periodic work (``periodic.work``): versions whose day has come go live, stored PDFs
+nobody will be served again are deleted."""
 
 from django.conf import settings
 from django.dispatch import receiver
@@ -7,7 +7,6 @@ from django.dispatch import receiver
 from periodic.work import periodic_work
 
 from .pdfs import pdf_prune
-from .reviews import review_reminders_send
 from .services.publishing import versions_take_effect
 
 
@@ -15,12 +14,6 @@ from .services.publishing import versions_take_effect
 def take_effect(sender, *, now, **kwargs) -> str:
     count = len(versions_take_effect(now=now))
     return f"{count} version{'s' if count != 1 else ''} took effect"
-
-
-@receiver(periodic_work, dispatch_uid="policies.review_reminders")
-def review_reminders(sender, *, now, **kwargs) -> str:
-    count = review_reminders_send()
-    return f"{count} review reminder{'s' if count != 1 else ''} made"
 
 
 @receiver(periodic_work, dispatch_uid="policies.prune_pdfs")

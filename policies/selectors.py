@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from . import contributions
 from .models import Edition, Entry, EntryRedirect, EntryStatus, EntryVersion, Manual, Section
 from .rendering.markdown import resolve_entry_links
 
@@ -217,8 +218,9 @@ class TimelineEvent:
 
 
 def entry_timeline(entry: Entry) -> list[TimelineEvent]:
-    """Versions, reviews that found no change, every recorded change of the working copy and the feedback its
-    versions answered, newest first. Four queries."""
+    """Versions, every recorded change of the working copy, and what the apps above add (reviews that found no
+    change, the feedback its versions answered: ``contributions.timeline``), newest first. Two queries, and
+    one for each contribution."""
     events = [
         TimelineEvent(
             at=v.approved_at,
@@ -233,22 +235,14 @@ def entry_timeline(entry: Entry) -> list[TimelineEvent]:
     for record in entry.history.select_related("history_user").order_by("-history_date", "-history_id"):
         reason = record.history_change_reason or ""
         if reason.startswith(("Published version", "Reviewed, no change")):
-            continue  # shown as the version or the review itself
+            continue  # shown as the version, or by the review's own contribution
         events.append(
             TimelineEvent(
                 at=record.history_date, who=record.history_user, what=reason or "Changed", status=record.status
             )
         )
-    events += [
-        TimelineEvent(at=r.reviewed_at, who=r.reviewed_by, what=f"Reviewed, no change (version {r.version.number})",
-                      detail=r.note)
-        for r in entry.reviews.select_related("reviewed_by", "version")
-    ]  # fmt: skip
-    from feedback.selectors import feedback_answered_by_entry  # feedback builds on policies, not the reverse
-
-    for item in feedback_answered_by_entry(entry):
-        what = f"Feedback answered by version {item.closing_version.number}"
-        events.append(TimelineEvent(at=item.closed_at, who=item.closed_by, what=what, detail=item.text))
+    for contributed in contributions.timeline.collect(entry=entry):
+        events += contributed
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 

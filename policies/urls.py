@@ -1,7 +1,9 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
+# Other apps' pages under /manuals/<manual>/ (search, dashboard, feedback, values, reviews) are mounted by
+# policymanual/urls.py before these, whose <manual>/<entry>/ patterns would otherwise catch them.
 app_name = "policies"
 
 urlpatterns = [
@@ -16,35 +18,26 @@ urlpatterns = [
     path("<slug:manual>/editions/<str:edition>/", views.edition_detail, name="edition_detail"),
     path("<slug:manual>/editions/<str:edition>/print/", views.edition_print, name="edition_print"),
     path("<slug:manual>/editions/<str:edition>/<slug:entry>/", views.edition_entry, name="edition_entry"),
-    path("<slug:manual>/search/", include("search.urls")),
-    path("<slug:manual>/dashboard/", include("dashboard.urls")),
     path("<slug:manual>/compare/", views.manual_compare, name="manual_compare"),
     path("<slug:manual>/channels/", views.channel_list, name="channel_list"),
     path("<slug:manual>/channels/<str:channel>/", views.channel_detail, name="channel_detail"),
     path("<slug:manual>/onboarding/", views.onboarding, name="onboarding"),
-    path("<slug:manual>/acknowledgements/", views.ack_report, name="ack_report"),
     path("<slug:manual>/pdfs/<int:pdf>/", views.pdf_status, name="pdf_status"),
     path("<slug:manual>/pdfs/<int:pdf>/download/", views.pdf_download, name="pdf_download"),
-    path("<slug:manual>/pdfs/<int:pdf>/sign/", views.onboarding_sign, name="onboarding_sign"),
     path("<slug:manual>/new/", views.entry_create, name="entry_create"),
     path("<slug:manual>/import/word/", views.word_import_upload, name="word_import"),
     path("<slug:manual>/import/word/confirm/", views.word_import_confirm, name="word_import_confirm"),
     path("<slug:manual>/export/manual.docx", views.manual_docx, name="manual_docx"),
     path("<slug:manual>/review/", views.review_queue, name="review_queue"),
-    path("<slug:manual>/reviews/", views.review_schedule, name="review_schedule"),
-    path("<slug:manual>/reviews/reminders/", views.review_reminders, name="review_reminders"),
     path("<slug:manual>/preview/", views.markdown_preview, name="markdown_preview"),
     path("<slug:manual>/settings/", views.manual_settings, name="manual_settings"),
     path("<slug:manual>/settings/four-eyes/", views.manual_four_eyes, name="manual_four_eyes"),
     path("<slug:manual>/sections/", views.manual_organise, name="manual_organise"),
     path("<slug:manual>/sections/new/", views.section_edit, name="section_create"),
     path("<slug:manual>/sections/<slug:section>/", views.section_edit, name="section_edit"),
-    path("<slug:manual>/feedback/", include("feedback.urls")),
-    path("<slug:manual>/values/", include("policies.value_urls")),
     path("<slug:manual>/<slug:entry>/", views.entry_detail, name="entry_detail"),
     path("<slug:manual>/<slug:entry>/entry.docx", views.entry_docx, name="entry_docx"),
     path("<slug:manual>/<slug:entry>/edit/", views.entry_edit, name="entry_edit"),
-    path("<slug:manual>/<slug:entry>/acknowledge/", views.entry_acknowledge, name="entry_acknowledge"),
     path("<slug:manual>/<slug:entry>/questions/", views.entry_questions, name="entry_questions"),
     path("<slug:manual>/<slug:entry>/scripts/", views.entry_scripts, name="entry_scripts"),
     path("<slug:manual>/<slug:entry>/targets/", views.entry_targets, name="entry_targets"),

@@ -70,7 +70,10 @@ INSTALLED_APPS = [
     "periodic",
     "people",
     "policies",
+    # Before notifications: in one periodic run, reminders are made before the due emails are sent.
+    "acknowledgements",
     "notifications",
+    "reviews",
     "feedback",
     "search",
     "dashboard",

@@ -3,7 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from policies.views.my import my_home
+from dashboard.my import my_home
 
 
 class FaviconView(RedirectView):
@@ -21,6 +21,14 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
+    # Each app mounts its own pages. Those under a manual come before policies', whose <manual>/<entry>/ would
+    # take any of them for an entry.
+    path("manuals/", include("acknowledgements.urls")),
+    path("manuals/<slug:manual>/search/", include("search.urls")),
+    path("manuals/<slug:manual>/dashboard/", include("dashboard.urls")),
+    path("manuals/<slug:manual>/feedback/", include("feedback.urls")),
+    path("manuals/<slug:manual>/values/", include("policies.value_urls")),
+    path("manuals/<slug:manual>/reviews/", include("reviews.urls")),
     path("manuals/", include("policies.urls")),
     path("people/", include("people.urls")),
     path("my/", my_home, name="my_home"),

@@ -13,7 +13,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("people", "notifications", "periodic", "policies", "feedback", "search", "dashboard", "demo", "policymanual")
+APPS = (
+    "people", "notifications", "periodic", "policies", "reviews", "feedback", "search", "dashboard", "demo",
+    "policymanual",
+)  # fmt: skip
 BASELINE = Path(__file__).with_name("function_imports_baseline.txt")
 
 

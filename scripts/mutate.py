@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -72,8 +74,16 @@ def main() -> int:
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
     args = parser.parse_args()
     if not args.scores:
-        mutmut = Path(sys.executable).with_name("mutmut")
-        subprocess.run([str(mutmut), "run", "--max-children", str(args.children)], cwd=ROOT, check=False)
+        with tempfile.TemporaryDirectory() as folder:
+            # Migrated once here; each mutant's tests start on a copy (tests/conftest.py) instead of migrating anew.
+            template = Path(folder) / "template.sqlite3"
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{template}"}
+            subprocess.run([sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True)
+            env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+            env["TEST_DATABASE_TEMPLATE"] = str(template)
+            mutmut = Path(sys.executable).with_name("mutmut")
+            command = [str(mutmut), "run", "--max-children", str(args.children)]
+            subprocess.run(command, cwd=ROOT, env=env, check=False)
     report()
     return 0
 

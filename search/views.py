@@ -34,7 +34,7 @@ MISSES_SHOWN = 200  # the most frequent; the CSV has them all
 
 
 def _results_url(manual, query: str, filters: selectors.SearchFilters) -> str:
-    url = reverse("policies:search:results", kwargs={"manual": manual.slug})
+    url = reverse("search:results", kwargs={"manual": manual.slug})
     return f"{url}?{urlencode({'q': query, **filters.as_params()})}"
 
 
@@ -178,6 +178,6 @@ def miss_to_feedback(request: HttpRequest, manual: str) -> HttpResponse:
         )
     else:
         messages.info(request, f"The searches for “{query}” are feedback #{item.pk} already.")
-    back = reverse("policies:search:misses", kwargs={"manual": manual_obj.slug})
+    back = reverse("search:misses", kwargs={"manual": manual_obj.slug})
     query_string = urlencode({k: v for k, v in request.POST.items() if k in ("period", "team") and v})
     return redirect(f"{back}?{query_string}" if query_string else back)

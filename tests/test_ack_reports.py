@@ -11,9 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from acknowledgements import obligations
+from acknowledgements import selectors as ack_selectors
+from acknowledgements import services as ack_services
+from acknowledgements.reports import CSV_COLUMNS, ReportFilters, ack_report
 from people.models import Team
-from policies import acknowledgements, services
-from policies.ack_reports import CSV_COLUMNS, ReportFilters, ack_report
+from policies import services
 from policies.models import Entry
 
 from .conftest import _user, publish, revise
@@ -46,7 +49,7 @@ def for_team(entry, team_slug, *, bob, alice):
 
 
 def ack(entry, user):
-    return acknowledgements.entry_acknowledge(entry=entry, user=user)
+    return ack_services.entry_acknowledge(entry=entry, user=user)
 
 
 def entry_row(report, slug):
@@ -150,7 +153,7 @@ def test_the_report_agrees_with_each_persons_own_state(make_entry, manual, bob, 
         entries = list(Entry.objects.live().select_related("ack_version", "manual"))
         expected = {}
         for user in User.objects.filter(is_active=True):
-            for state in acknowledgements.states_for(user, entries):
+            for state in obligations.states_for(user, entries):
                 expected[user.username, state.entry.slug] = [
                     str(state.required.number), str(state.acknowledged.number) if state.acknowledged else "",
                     state.due.isoformat(), "yes" if state.overdue else "no",
@@ -300,7 +303,7 @@ def test_as_of_shows_who_had_acknowledged_what_then(clock, client, make_entry, m
     then = timezone.make_aware(datetime(2026, 3, 6, 23, 59, 59))
     report = ack_report(manual, as_of=then, with_times=True)
     assert {key: number for key, (number, _at) in report.acknowledged.items()} == {
-        key: version.number for key, version in acknowledgements.acknowledged_as_of(manual, then).items()
+        key: version.number for key, version in ack_selectors.acknowledged_as_of(manual, then).items()
     }
 
     client.force_login(alice)
@@ -425,7 +428,7 @@ def test_the_report_takes_a_fixed_number_of_queries(client, django_assert_num_qu
 @pytest.mark.parametrize(("done", "asked", "shown"), [(6, 7, 86), (1, 3, 33), (2, 3, 67), (199, 200, 99), (7, 7, 100),
                                                       (0, 5, 0), (0, 0, 100)])  # fmt: skip
 def test_shares_of_acknowledgement_are_rounded_and_100_means_everyone(done, asked, shown):
-    from policies.ack_reports import EntryRow
+    from acknowledgements.reports import EntryRow
 
     row = EntryRow.__new__(EntryRow)
     row.done, row.asked, row.overdue = done, asked, 0

@@ -8,29 +8,31 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from policies import acknowledgements, services
-from policies.models import Acknowledgement
+from acknowledgements import obligations
+from acknowledgements import services as ack_services
+from acknowledgements.models import Acknowledgement
+from policies import services
 
 from .conftest import publish, revise
 
 
 def test_a_new_entry_asks_everyone_and_acknowledging_records_who_which_and_when(make_entry, carol):
     entry = make_entry()
-    [state] = acknowledgements.pending_for(carol)
+    [state] = obligations.pending_for(carol)
     assert state.entry == entry and state.required.number == 1 and not state.asked_again
-    ack = acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack = ack_services.entry_acknowledge(entry=entry, user=carol)
     assert (ack.user, ack.version.number) == (carol, 1) and ack.acknowledged_at
-    assert acknowledgements.pending_for(carol) == []
-    assert acknowledgements.entry_acknowledge(entry=entry, user=carol) == ack  # twice changes nothing
+    assert obligations.pending_for(carol) == []
+    assert ack_services.entry_acknowledge(entry=entry, user=carol) == ack  # twice changes nothing
     assert Acknowledgement.objects.count() == 1
 
 
 def test_a_minor_fix_asks_nobody_again(make_entry, carol, bob, alice):
     entry = make_entry()
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     revise(entry, author=bob, approver=alice, material=False, body="Refunds within **30 days**, typo fixed.")
-    assert acknowledgements.pending_for(carol) == []
-    state = acknowledgements.entry_state(entry, carol)
+    assert obligations.pending_for(carol) == []
+    state = obligations.entry_state(entry, carol)
     assert state.done and state.acknowledged.number == 1 and state.required.number == 1
 
 
@@ -38,10 +40,10 @@ def test_a_material_change_asks_again_and_shows_the_change_since_the_acknowledge
     client, make_entry, carol, bob, alice
 ):
     entry = make_entry(body="Refunds within **30 days**.")
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     revise(entry, author=bob, approver=alice, material=False, body="Refunds within **30 days**, with a receipt.")
     revise(entry, author=bob, approver=alice, material=True, body="Refunds within **45 days**, with a receipt.")
-    [state] = acknowledgements.pending_for(carol)
+    [state] = obligations.pending_for(carol)
     assert state.asked_again and state.acknowledged.number == 1 and state.required.number == 3
 
     client.force_login(carol)
@@ -50,7 +52,7 @@ def test_a_material_change_asks_again_and_shows_the_change_since_the_acknowledge
     # The word diff runs from the version acknowledged (1) to the live one (3), minor fix included.
     assert "<del>30</del><ins>45</ins>" in page and "<ins>, with a receipt</ins>" in page
     client.post(f"/manuals/service/{entry.slug}/acknowledge/", {"version": "3"})
-    assert acknowledgements.entry_state(entry, carol).done
+    assert obligations.entry_state(entry, carol).done
     assert "You acknowledged this version" in client.get(f"/manuals/service/{entry.slug}/").content.decode()
 
 
@@ -60,10 +62,10 @@ def test_a_material_change_asks_exactly_its_audience(make_entry, carol, dave, ph
     services.entry_save_draft(entry=entry, manual=entry.manual, user=bob, data={"audience": ["phone-support"]})
     publish(entry, author=bob, approver=alice)
     entry.refresh_from_db()
-    assert [s.entry for s in acknowledgements.pending_for(carol)] == [entry]
-    assert acknowledgements.pending_for(dave) == []  # chat support is not asked
+    assert [s.entry for s in obligations.pending_for(carol)] == [entry]
+    assert obligations.pending_for(dave) == []  # chat support is not asked
     with pytest.raises(ValidationError, match="does not apply to your teams"):
-        acknowledgements.entry_acknowledge(entry=entry, user=dave)
+        ack_services.entry_acknowledge(entry=entry, user=dave)
 
 
 def test_an_unknown_team_in_the_audience_is_refused(make_entry, bob):
@@ -75,10 +77,10 @@ def test_an_unknown_team_in_the_audience_is_refused(make_entry, bob):
 def test_acknowledgements_become_overdue_after_the_manuals_days(make_entry, carol, alice):
     entry = make_entry()
     services.manual_save(manual=entry.manual, user=alice, data={"ack_days": 7})
-    [state] = acknowledgements.pending_for(carol)
+    [state] = obligations.pending_for(carol)
     assert state.due == timezone.localdate() + timedelta(days=7) and not state.overdue
     with time_machine.travel(timezone.now() + timedelta(days=8)):
-        [state] = acknowledgements.pending_for(carol)
+        [state] = obligations.pending_for(carol)
         assert state.overdue
 
 
@@ -86,7 +88,7 @@ def test_someone_who_joins_later_has_the_full_time_from_the_day_they_joined(make
     entry = make_entry()
     with time_machine.travel(timezone.now() + timedelta(days=30)):
         newcomer = User.objects.create_user("erin", password="pw-erin")
-        [state] = acknowledgements.pending_for(newcomer)
+        [state] = obligations.pending_for(newcomer)
         assert state.entry == entry and state.due == timezone.localdate() + timedelta(days=14)
         assert not state.overdue
 
@@ -95,7 +97,7 @@ def test_a_retired_or_draft_entry_asks_nobody(make_entry, carol, alice):
     retired = make_entry("old-policy")
     services.entry_retire(entry=retired, user=alice, reason="Replaced")
     make_entry("draft-only", published=False)
-    assert acknowledgements.pending_for(carol) == []
+    assert obligations.pending_for(carol) == []
 
 
 def test_the_acknowledge_address_takes_only_a_post(client, make_entry, carol):

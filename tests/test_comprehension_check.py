@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from policies import acknowledgements, services
-from policies.models import Acknowledgement, QuizAttempt
+from acknowledgements import services as ack_services
+from acknowledgements.models import Acknowledgement, QuizAttempt
+from policies import services
 
 from .conftest import publish
 
@@ -43,19 +44,19 @@ def test_a_malformed_question_is_refused_with_its_number(make_entry, alice):
 
 
 def test_wrong_answers_name_the_questions_to_reread_and_every_attempt_is_recorded(quizzed, carol):
-    with pytest.raises(acknowledgements.WrongAnswers) as caught:
-        acknowledgements.entry_acknowledge(entry=quizzed, user=carol, answers=[0, 0])
+    with pytest.raises(ack_services.WrongAnswers) as caught:
+        ack_services.entry_acknowledge(entry=quizzed, user=carol, answers=[0, 0])
     assert caught.value.wrong == [1] and "question 1" in caught.value.messages[0]
     assert not Acknowledgement.objects.exists()
-    acknowledgements.entry_acknowledge(entry=quizzed, user=carol, answers=[1, 0])
+    ack_services.entry_acknowledge(entry=quizzed, user=carol, answers=[1, 0])
     assert Acknowledgement.objects.get().version.number == 2
     attempts = list(QuizAttempt.objects.order_by("attempted_at").values_list("passed", "wrong"))
     assert attempts == [(False, [1]), (True, [])]
 
 
 def test_unanswered_questions_count_as_wrong(quizzed, carol):
-    with pytest.raises(acknowledgements.WrongAnswers) as caught:
-        acknowledgements.entry_acknowledge(entry=quizzed, user=carol, answers=[1])
+    with pytest.raises(ack_services.WrongAnswers) as caught:
+        ack_services.entry_acknowledge(entry=quizzed, user=carol, answers=[1])
     assert caught.value.wrong == [2]
 
 

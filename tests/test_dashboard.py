@@ -16,14 +16,15 @@ from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from acknowledgements import services as ack_services
 from dashboard import selectors
 from dashboard.health import health_summary
 from dashboard.sources import Sources
 from feedback.services import feedback_close_with_version, feedback_record
 from people.models import Team
-from policies import acknowledgements, services
+from policies import services
 from policies.models import Entry
-from policies.reviews import add_months
+from policies.scheduling import add_months
 from search.models import SearchLog
 from search.services import search_log_record
 
@@ -167,7 +168,7 @@ def test_acknowledgement_by_team_least_complete_first(client, alice, manual, mak
     entry = make_entry("refund-policy")
     for name in ("pia", "pete", "cara"):
         if name != "pete":
-            acknowledgements.entry_acknowledge(entry=entry, user=people[name])
+            ack_services.entry_acknowledge(entry=entry, user=people[name])
     client.force_login(alice)
     lines = csv_of(client, "acknowledgements")
     assert lines[0] == ["Team", "People", "Asked", "Done", "Overdue", "Done %"]
@@ -186,7 +187,7 @@ def test_acknowledgement_figures_are_kept_a_few_minutes_and_counted_again_on_req
     page = client.get(URL).content.decode()
     assert "Counted at " in page and f'href="{URL}?fresh=1#acknowledgements-chart">Count again</a>' in page
     assert lines_for(client)["No team"][3] == "0"
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     client.get(URL)
     assert lines_for(client)["No team"][3] == "0"  # as counted a moment ago
     client.get(URL + "?fresh=1")
@@ -199,7 +200,7 @@ def test_old_figures_are_shown_at_once_and_counted_again_by_the_worker(
     entry = make_entry("refund-policy")
     client.force_login(alice)
     client.get(URL)  # the first view counts them
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
         with django_capture_on_commit_callbacks(execute=False) as queued:
             client.get(URL)
@@ -305,7 +306,7 @@ def _grow(manual, alice, bob, section, teams, *, entries: int, people: int, item
         user.profile.teams.add(teams[i % 2])
         for entry in Entry.objects.live().filter(manual=manual)[: i + 1]:
             try:
-                acknowledgements.entry_acknowledge(entry=entry, user=user)
+                ack_services.entry_acknowledge(entry=entry, user=user)
             except Exception:  # not for their team
                 pass
         search_log_record(manual=manual, user=user, query=f"question {start} {i}", outcome="no_results")

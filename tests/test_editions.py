@@ -415,7 +415,7 @@ def test_pruning_keeps_editions_and_the_newest_live_pdf(history, carol, alice, b
     old_file = old_live.file.path
     with time_machine.travel(timezone.now() + timedelta(days=45), tick=False):
         out = io.StringIO()
-        call_command("prune_pdfs", stdout=out)
-    assert out.getvalue().strip() == "Deleted 1 stored PDF."
+        call_command("run_periodic", stdout=out)
+    assert "1 stored PDF deleted" in out.getvalue().splitlines()
     assert set(StoredPDF.objects.values_list("pk", flat=True)) == {edition_pdf.pk, new_live.pk}
     assert not os.path.exists(old_file)

@@ -8,8 +8,9 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from acknowledgements.models import Acknowledgement
 from policies import services
-from policies.models import Acknowledgement, Entry
+from policies.models import Entry
 from policies.services.publishing import versions_take_effect
 
 from .conftest import publish, shown
@@ -60,7 +61,7 @@ def test_a_material_change_is_acknowledged_ahead_at_once(client, refund, carol):
     ahead = _page(client, refund, ahead=1)
     assert 'name="version" value="2"' in ahead
     response = client.post(
-        reverse("policies:entry_acknowledge", args=[refund.manual.slug, refund.slug]), {"version": "2"}
+        reverse("acknowledgements:entry_acknowledge", args=[refund.manual.slug, refund.slug]), {"version": "2"}
     )
     assert response["Location"].endswith("?ahead=1")
     assert Acknowledgement.objects.get(user=carol).version.number == 2
@@ -111,13 +112,16 @@ def test_an_edition_released_before_the_day_holds_the_text_then_in_effect(refund
     assert [item.version.number for item in edition.items.all()] == [1]
 
 
-def test_the_command_makes_due_versions_live_and_says_so(refund, clock):
+def test_the_periodic_work_makes_due_versions_live_and_says_so(refund, clock):
     out = io.StringIO()
-    call_command("publish_scheduled", stdout=out)
-    assert "0 versions took effect." in out.getvalue()
+    call_command("run_periodic", stdout=out)
+    assert "0 versions took effect" in out.getvalue().splitlines()
     clock.move_to(datetime(2026, 3, 1, 0, 30, tzinfo=UTC))
-    call_command("publish_scheduled", stdout=out)
-    assert "service/refund-policy: version 2 took effect." in out.getvalue()
+    out = io.StringIO()
+    call_command("run_periodic", stdout=out)
+    assert "1 version took effect" in out.getvalue().splitlines()
+    refund.refresh_from_db()
+    assert refund.live_version.number == 2
 
 
 def _draft_dated_later(make_entry, author):
@@ -138,7 +142,7 @@ def test_approval_queues_the_change_for_the_worker_on_the_day(
     entry = _draft_dated_later(make_entry, bob)
     with django_capture_on_commit_callbacks(execute=True):
         publish(entry, author=bob, approver=alice)
-    queued = DBTaskResult.objects.get(task_path="policies.tasks.take_effect")
+    queued = DBTaskResult.objects.get(task_path="policies.services.publishing.take_effect")
     assert queued.run_after.date() == DAY
 
 

@@ -17,7 +17,7 @@ CSV_HEADER = "date,source,channel,entry,customer_reference,text\n"
 
 
 def _url(name, manual, **kwargs):
-    return reverse(f"policies:feedback:{name}", kwargs={"manual": manual.slug, **kwargs})
+    return reverse(f"feedback:{name}", kwargs={"manual": manual.slug, **kwargs})
 
 
 def _upload(client, manual, text, name="feedback.csv"):
@@ -189,6 +189,7 @@ def test_approving_a_revision_closes_feedback_and_notifies_the_submitter(client,
         {"change_summary": "Gift cards", "reviewed_lock_version": shown(refund), "feedback": [str(item.pk)]},
     )
     assert response.status_code == 302
+    assert "1 feedback item closed as answered." in client.get(response.url).content.decode()
 
     item.refresh_from_db()
     assert item.status == FeedbackStatus.DONE

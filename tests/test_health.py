@@ -8,10 +8,11 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
+from acknowledgements import services as ack_services
 from dashboard.health import Check, HealthReport, Severity, health_check, health_summary, targets_of, time_limits_in
 from dashboard.sources import Sources
 from feedback.services import feedback_record, feedback_set_status
-from policies import acknowledgements, services
+from policies import services
 
 from .conftest import revise
 
@@ -234,7 +235,7 @@ def test_a_material_change_unacknowledged_after_its_due_date_is_a_finding(manual
     assert [(i.label, i.url) for i in check.items] == [
         ("Refund policy: 1 overdue", "/manuals/service/acknowledgements/?view=people&entry=refund-policy&state=overdue")
     ]
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     assert not checks(manual)["acknowledgements"].passed  # the figures are kept for a few minutes
     assert checks(manual, sources=Sources(manual, fresh=True))["acknowledgements"].passed
 

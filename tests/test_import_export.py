@@ -12,11 +12,11 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from acknowledgements.models import Acknowledgement
 from people.models import Team
 from policies import selectors, services
 from policies.importexport import manual_import, read_manual_folder
 from policies.models import (
-    Acknowledgement,
     Edition,
     Entry,
     EntryStatus,

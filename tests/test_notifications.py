@@ -13,11 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from acknowledgements import services as ack_services
+from acknowledgements.reminders import ack_reminders_queue
 from notifications import selectors, services
 from notifications.context_processors import unread
 from notifications.models import Notification, NotificationKind
 from people.models import NotifyBy, Team
-from policies import acknowledgements, events
+from policies import events
 from policies import services as policy_services
 from policies.models import Entry
 
@@ -199,8 +201,8 @@ def test_sending_twice_sends_each_email_once(carol, bob, settings):
     for i in range(2):
         services.notify(user=carol, kind=NotificationKind.INVITATION, title=f"Carol {i}", url="/manuals/")
         services.notify(user=bob, kind=NotificationKind.INVITATION, title=f"Bob {i}")
-    call_command("send_notifications", stdout=open("/dev/null", "w"))
-    call_command("send_notifications", stdout=open("/dev/null", "w"))
+    call_command("run_periodic", stdout=open("/dev/null", "w"))
+    call_command("run_periodic", stdout=open("/dev/null", "w"))
     assert sorted(m.subject for m in mail.outbox) == [
         "Policy Manual: 2 new notifications", "Policy Manual: Carol 0", "Policy Manual: Carol 1",
     ]  # fmt: skip
@@ -209,14 +211,14 @@ def test_sending_twice_sends_each_email_once(carol, bob, settings):
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
-def test_an_event_is_emailed_by_the_task_at_once_and_the_command_sends_it_no_more(
+def test_an_event_is_emailed_by_the_task_at_once_and_the_periodic_work_sends_it_no_more(
     make_entry, carol, alice, bob, django_capture_on_commit_callbacks
 ):
     with_email(carol)
     with django_capture_on_commit_callbacks(execute=True):
         make_entry()
     assert [m.to for m in mail.outbox] == [["carol@example.com"]]
-    call_command("send_notifications", stdout=open("/dev/null", "w"))
+    call_command("run_periodic", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 1
 
 
@@ -352,24 +354,24 @@ def due_of(entry):
 
 def test_reminders_when_due_soon_and_when_overdue_are_made_once(published, carol, dave):
     entry = published
-    acknowledgements.entry_acknowledge(entry=entry, user=dave)
+    ack_services.entry_acknowledge(entry=entry, user=dave)
     due = due_of(entry)
 
-    assert services.queue_reminders(today=due - timedelta(days=4)) == 0
-    services.queue_reminders(today=due - timedelta(days=3))
-    services.queue_reminders(today=due - timedelta(days=1))
+    assert ack_reminders_queue(today=due - timedelta(days=4)) == 0
+    ack_reminders_queue(today=due - timedelta(days=3))
+    ack_reminders_queue(today=due - timedelta(days=1))
     [soon] = Notification.objects.filter(user=carol)
     assert soon.kind == NotificationKind.ACK_DUE_SOON and soon.url == entry.get_absolute_url()
     assert kinds(dave) == []  # acknowledged
 
-    services.queue_reminders(today=due + timedelta(days=1))
-    services.queue_reminders(today=due + timedelta(days=2))
+    ack_reminders_queue(today=due + timedelta(days=1))
+    ack_reminders_queue(today=due + timedelta(days=2))
     assert kinds(carol) == [NotificationKind.ACK_DUE_SOON, NotificationKind.ACK_OVERDUE]
     assert kinds(dave) == []
 
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     before = Notification.objects.filter(user=carol).count()
-    services.queue_reminders(today=due + timedelta(days=3))
+    ack_reminders_queue(today=due + timedelta(days=3))
     assert Notification.objects.filter(user=carol).count() == before
 
 
@@ -377,7 +379,7 @@ def test_a_new_material_change_brings_a_new_due_date_and_new_reminders(
     published, carol, bob, alice, django_capture_on_commit_callbacks
 ):
     entry = published
-    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    ack_reminders_queue(today=due_of(entry) + timedelta(days=1))
     assert kinds(carol) == [NotificationKind.ACK_OVERDUE]
     approved = timezone.now() + timedelta(days=30)
     policy_services.entry_save_draft(entry=entry, manual=entry.manual, user=bob, data={"body": "New rule."})
@@ -385,7 +387,7 @@ def test_a_new_material_change_brings_a_new_due_date_and_new_reminders(
     policy_services.entry_approve(entry=entry, user=alice, change_summary="New rule", approved_at=approved,
                                   reviewed_lock_version=shown(entry))  # fmt: skip
     entry.refresh_from_db()
-    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    ack_reminders_queue(today=due_of(entry) + timedelta(days=1))
     assert kinds(carol) == [NotificationKind.ACK_OVERDUE] * 2
 
 
@@ -399,13 +401,13 @@ def test_acknowledging_an_entry_marks_read_what_asked_for_it(
     with django_capture_on_commit_callbacks(execute=True):
         entry = make_entry()
         other = make_entry("exchange-policy")
-    services.queue_reminders(today=due_of(entry) - timedelta(days=1))
-    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    ack_reminders_queue(today=due_of(entry) - timedelta(days=1))
+    ack_reminders_queue(today=due_of(entry) + timedelta(days=1))
     asked = [NotificationKind.ACK_DUE_SOON, NotificationKind.ACK_OVERDUE, NotificationKind.MATERIAL_CHANGE]
     assert unread_kinds(carol) == sorted(asked * 2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        acknowledgements.entry_acknowledge(entry=entry, user=carol)
+        ack_services.entry_acknowledge(entry=entry, user=carol)
 
     # Carol's requests about the entry she acknowledged are read; those about the other entry and dave's are not.
     assert unread_kinds(carol) == sorted(asked)
@@ -417,7 +419,7 @@ def test_a_new_due_date_marks_the_old_overdue_reminder_read(
     published, carol, bob, alice, django_capture_on_commit_callbacks
 ):
     entry = published
-    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    ack_reminders_queue(today=due_of(entry) + timedelta(days=1))
     [overdue] = Notification.objects.filter(user=carol, kind=NotificationKind.ACK_OVERDUE)
 
     revise(entry, bob=bob, alice=alice, material=True, callbacks=django_capture_on_commit_callbacks)
@@ -430,7 +432,7 @@ def test_a_new_due_date_marks_the_old_overdue_reminder_read(
 
 def test_a_minor_fix_keeps_the_overdue_reminder(published, carol, bob, alice, django_capture_on_commit_callbacks):
     entry = published
-    services.queue_reminders(today=due_of(entry) + timedelta(days=1))
+    ack_reminders_queue(today=due_of(entry) + timedelta(days=1))
     revise(entry, bob=bob, alice=alice, material=False, callbacks=django_capture_on_commit_callbacks)
     assert unread_kinds(carol) == [NotificationKind.ACK_OVERDUE]
 
@@ -441,23 +443,23 @@ def test_managers_get_one_summary_of_overdue_acknowledgements_a_week(published, 
     carol.save()
     due = due_of(entry)
     monday = due + timedelta(days=7 - due.weekday())  # the Monday after it fell due
-    services.queue_reminders(today=monday)
-    services.queue_reminders(today=monday + timedelta(days=4))  # Friday, same week
+    ack_reminders_queue(today=monday)
+    ack_reminders_queue(today=monday + timedelta(days=4))  # Friday, same week
     digests = Notification.objects.filter(kind=NotificationKind.MANAGER_DIGEST)
     assert sorted(n.user.username for n in digests) == ["alice", "mallory"]
     assert "Refund policy" in digests[0].body and "Carol Agent" in digests[0].body and "dave" in digests[0].body
     assert "https://manual.example.com/manuals/service/refund-policy/" in digests[0].body
     assert kinds(bob).count(NotificationKind.MANAGER_DIGEST) == 0
 
-    services.queue_reminders(today=monday + timedelta(days=7))
+    ack_reminders_queue(today=monday + timedelta(days=7))
     assert Notification.objects.filter(kind=NotificationKind.MANAGER_DIGEST).count() == 4
 
 
-def test_the_command_makes_reminders_and_sends_them_once(published, carol):
+def test_the_periodic_work_makes_reminders_and_sends_them_once(published, carol):
     with_email(carol)
     with time_machine.travel(timezone.now() + timedelta(days=20), tick=False):
-        call_command("send_notifications", stdout=open("/dev/null", "w"))
-        call_command("send_notifications", stdout=open("/dev/null", "w"))
+        call_command("run_periodic", stdout=open("/dev/null", "w"))
+        call_command("run_periodic", stdout=open("/dev/null", "w"))
     assert [m.to for m in mail.outbox] == [["carol@example.com"]]
     assert "Overdue" in mail.outbox[0].subject
 
@@ -546,14 +548,14 @@ def test_the_home_page_partial_lists_the_latest_notifications(carol):
 
 
 def test_a_failing_reaction_is_logged_and_the_publication_stands(make_entry, alice, caplog, monkeypatch):
-    from notifications import receivers
+    from policies import notices
 
     entry = make_entry()
 
     def broken(*args, **kwargs):
         raise RuntimeError("mail server on fire")
 
-    monkeypatch.setattr(receivers.services, "notifications_create", broken)
+    monkeypatch.setattr(notices, "notifications_send", broken)
     with caplog.at_level("ERROR"):
         events.entry_published.send(sender=Entry, entry=entry, version=entry.live_version, user=alice)
     assert "Notifying failed (entry_published)" in caplog.text and "mail server on fire" in caplog.text

@@ -6,9 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from pypdf import PdfReader
 
+from acknowledgements import obligations
+from acknowledgements import services as ack_services
+from acknowledgements.models import Acknowledgement, AckSource
 from notifications.models import Notification, NotificationKind
-from policies import acknowledgements, pdfs, services
-from policies.models import Acknowledgement, AckSource, Manual, StoredPDF
+from policies import pdfs, services
+from policies.models import Manual, StoredPDF
 
 from .conftest import publish
 
@@ -44,7 +47,7 @@ def test_a_named_packet_names_the_new_hire_the_edition_and_the_sections(client, 
 def test_signing_in_the_app_acknowledges_every_version_in_the_packet(client, alice, carol, make_entry):
     first = make_entry("refund-policy", title="Refund policy")
     second = make_entry("exchanges", title="Exchanges")
-    acknowledgements.entry_acknowledge(entry=first, user=carol)
+    ack_services.entry_acknowledge(entry=first, user=carol)
     client.force_login(carol)
     status_url = _packet(client, "service", {"role": "Store staff", "sections": ["policies"]})
     assert "Sign it in the app" in client.get(status_url).content.decode()
@@ -53,7 +56,7 @@ def test_signing_in_the_app_acknowledges_every_version_in_the_packet(client, ali
     acks = Acknowledgement.objects.filter(user=carol).order_by("entry__slug")
     assert [(a.entry.slug, a.source) for a in acks] == [("exchanges", AckSource.ONBOARDING),
                                                        ("refund-policy", AckSource.ENTRY)]  # fmt: skip
-    assert acknowledgements.pending_for(carol) == []
+    assert obligations.pending_for(carol) == []
     assert second.pk in {a.entry_id for a in acks}
 
 
@@ -90,12 +93,12 @@ def test_a_material_change_after_signing_asks_again(client, alice, bob, carol, m
     client.force_login(carol)
     status_url = _packet(client, "service", {"role": "Store staff", "sections": ["policies"]})
     client.post(status_url + "sign/")
-    assert acknowledgements.pending_for(carol) == []
+    assert obligations.pending_for(carol) == []
     services.entry_save_draft(entry=entry, manual=entry.manual, user=bob, data={"body": "Refunds within 60 days."})
     from .conftest import publish
 
     publish(entry, author=bob, approver=alice, summary="Longer window")
-    assert [s.entry.pk for s in acknowledgements.pending_for(carol)] == [entry.pk]
+    assert [s.entry.pk for s in obligations.pending_for(carol)] == [entry.pk]
 
 
 QUESTIONS = [{"prompt": "How long is the refund window?", "choices": ["14 days", "30 days"], "answer": 1}]
@@ -128,7 +131,7 @@ def test_signing_a_packet_does_not_acknowledge_an_entry_whose_check_failed_and_s
     assert "Still needing their comprehension check" in page
     assert f'href="/manuals/service/{quizzed.slug}/">Refund policy</a>' in page
     assert list(Acknowledgement.objects.filter(user=carol).values_list("entry__slug", flat=True)) == ["exchanges"]
-    assert [s.entry.pk for s in acknowledgements.pending_for(carol)] == [quizzed.pk]
+    assert [s.entry.pk for s in obligations.pending_for(carol)] == [quizzed.pk]
 
 
 def test_once_the_check_is_passed_the_packet_counts_the_entry_done(client, carol, quizzed):
@@ -141,23 +144,23 @@ def test_once_the_check_is_passed_the_packet_counts_the_entry_done(client, carol
     assert "Still needing their comprehension check" not in page
     response = client.post(status_url + "sign/", follow=True)
     assert "Not yet acknowledged" not in response.content.decode()
-    assert acknowledgements.pending_for(carol) == []
+    assert obligations.pending_for(carol) == []
 
 
 def test_a_passed_check_for_the_version_is_what_lets_it_be_acknowledged(carol, quizzed):
     version = quizzed.live_version
-    facts = acknowledgements.ack_facts(carol, [version])
-    assert acknowledgements.acknowledge_refusal(entry=quizzed, version=version, facts=facts).code == "check_needed"
+    facts = ack_services.ack_facts(carol, [version])
+    assert ack_services.acknowledge_refusal(entry=quizzed, version=version, facts=facts).code == "check_needed"
     facts.passed.add(version.pk)
-    assert acknowledgements.acknowledge_refusal(entry=quizzed, version=version, facts=facts) is None
+    assert ack_services.acknowledge_refusal(entry=quizzed, version=version, facts=facts) is None
     earlier = quizzed.versions.get(number=1)
     facts.passed = {earlier.pk}  # a check passed on another version does not count for this one
-    assert acknowledgements.acknowledge_refusal(entry=quizzed, version=version, facts=facts).code == "check_needed"
+    assert ack_services.acknowledge_refusal(entry=quizzed, version=version, facts=facts).code == "check_needed"
 
 
 def test_no_source_of_acknowledgement_skips_the_check(carol, quizzed):
-    with pytest.raises(acknowledgements.WrongAnswers):
-        acknowledgements.entry_acknowledge(entry=quizzed, user=carol, source=AckSource.ONBOARDING)
+    with pytest.raises(ack_services.WrongAnswers):
+        ack_services.entry_acknowledge(entry=quizzed, user=carol, source=AckSource.ONBOARDING)
     assert not Acknowledgement.objects.exists()
 
 

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from acknowledgements import services as ack_services
 from notifications.models import Notification
 from people import services
 from people.importing import PeopleImportError
 from people.models import Profile, Team
-from policies import acknowledgements
 from policies.permissions import can_manage_people
 
 from .conftest import _user
@@ -317,7 +317,7 @@ def test_a_manager_cannot_deactivate_themselves(client, alice, mallory):
 
 def test_a_deactivated_person_cannot_sign_in_but_their_history_stays(client, alice, bob, carol, make_entry):
     entry = make_entry()  # written by bob, approved by alice
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     client.force_login(carol)
     client.force_login(alice)
     response = client.post("/people/person/carol/deactivate/")

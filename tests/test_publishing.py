@@ -8,13 +8,15 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from acknowledgements import obligations
+from acknowledgements import services as ack_services
 from feedback.models import FeedbackStatus
 from feedback.services import feedback_send
 from notifications.models import Notification, NotificationKind
-from policies import acknowledgements, services
+from policies import services
 from policies.importexport import manual_import
 from policies.models import Entry
-from policies.reviews import add_months
+from policies.scheduling import add_months
 
 from .conftest import publish
 from .test_import_export import folder  # noqa: F401  (the small manual folder fixture)
@@ -38,7 +40,7 @@ def told(user, entry) -> bool:
 def asked(user, entry) -> bool:
     """Whether the entry waits for ``user``'s acknowledgement on their page."""
     entry = Entry.objects.select_related("ack_version", "manual").get(pk=entry.pk)
-    return any(s.entry.pk == entry.pk and not s.done for s in acknowledgements.states_for(user, [entry]))
+    return any(s.entry.pk == entry.pk and not s.done for s in obligations.states_for(user, [entry]))
 
 
 def assert_went_live(entry, *, number, on, reader):
@@ -69,7 +71,7 @@ def test_a_first_version_approved_as_minor_asks_and_tells_its_audience(
 
 def test_a_minor_revision_asks_nobody_again(make_entry, bob, alice, carol, clock, django_capture_on_commit_callbacks):
     entry = make_entry()
-    acknowledgements.entry_acknowledge(entry=Entry.objects.get(pk=entry.pk), user=carol)
+    ack_services.entry_acknowledge(entry=Entry.objects.get(pk=entry.pk), user=carol)
     Notification.objects.all().delete()
     clock.move_to(APRIL)
     with django_capture_on_commit_callbacks(execute=True):
@@ -86,7 +88,7 @@ def test_a_shared_value_change_goes_live_like_an_approval(
     shared = services.value_create(manual=manual, user=alice, name="refund_window", label="Refund window",
                                    value="30 days")  # fmt: skip
     entry = make_entry(body="Refunds within {{ refund_window }}.")
-    acknowledgements.entry_acknowledge(entry=Entry.objects.get(pk=entry.pk), user=carol)
+    ack_services.entry_acknowledge(entry=Entry.objects.get(pk=entry.pk), user=carol)
     clock.move_to(APRIL)
     with django_capture_on_commit_callbacks(execute=True):
         services.value_save_draft(shared_value=shared, user=alice, value="45 days", reason="Longer", is_material=True)
@@ -100,7 +102,7 @@ def test_an_effective_date_arriving_goes_live_like_an_approval(
     make_entry, bob, alice, carol, clock, django_capture_on_commit_callbacks
 ):
     entry = make_entry()
-    acknowledgements.entry_acknowledge(entry=Entry.objects.get(pk=entry.pk), user=carol)
+    ack_services.entry_acknowledge(entry=Entry.objects.get(pk=entry.pk), user=carol)
     with django_capture_on_commit_callbacks(execute=True):
         services.entry_save_draft(entry=entry, manual=entry.manual, user=bob,
                                   data={"body": "Refunds within 45 days.", "effective_date": APRIL.date()})  # fmt: skip

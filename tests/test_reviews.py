@@ -10,9 +10,12 @@ from django.core.management import call_command
 
 from notifications.models import Notification, NotificationKind
 from policies import services
-from policies.models import Entry, EntryReview
-from policies.reviews import add_months, entry_review_record, review_reminders_send
+from policies.models import Entry
+from policies.scheduling import add_months
 from policies.selectors import entry_timeline
+from reviews.models import EntryReview, ReminderSchedule
+from reviews.selectors import reminder_schedule
+from reviews.services import entry_review_record, review_reminders_schedule, review_reminders_send
 
 from .conftest import _user, publish
 
@@ -247,8 +250,8 @@ def test_reminders_go_to_the_owning_team_else_the_managers(clock, make_entry, al
 def test_reminders_are_sent_once_per_entry_due_date_and_kind(clock, make_entry, carol, bob):
     entry = make_entry(review_every_months=1, owner_user=carol)
     clock.move_to(datetime(2026, 2, 20, 9, 0, tzinfo=UTC))
-    call_command("send_review_reminders", stdout=io.StringIO())
-    call_command("send_review_reminders", stdout=io.StringIO())
+    review_reminders_send()
+    review_reminders_send()
     assert reminders().count() == 1
     clock.move_to(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     review_reminders_send()
@@ -258,15 +261,6 @@ def test_reminders_are_sent_once_per_entry_due_date_and_kind(clock, make_entry, 
     clock.move_to(datetime(2026, 3, 20, 9, 0, tzinfo=UTC))
     assert review_reminders_send() == 1
     assert Entry.objects.get(pk=entry.pk).next_review_on == date(2026, 4, 1)
-
-
-def test_the_task_sends_the_reminders(clock, make_entry, carol):
-    from policies.tasks import review_reminders
-
-    make_entry(review_every_months=1, owner_user=carol)
-    clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
-    review_reminders.enqueue()
-    assert reminders().count() == 1
 
 
 def test_the_own_page_costs_the_same_queries_however_many_reviews_are_due(
@@ -287,30 +281,46 @@ def test_the_own_page_costs_the_same_queries_however_many_reviews_are_due(
     assert page.count("/manuals/service/reviews/#review-") == 5
 
 
-def test_a_manager_starts_daily_reminders_and_a_restart_leaves_one_chain(clock, make_entry, alice, carol, settings):
-    from django_tasks_db.models import DBTaskResult
+def run_periodic() -> list[str]:
+    out = io.StringIO()
+    call_command("run_periodic", stdout=out)
+    return out.getvalue().splitlines()
 
-    from policies.reviews import reminder_schedule, review_reminders_schedule
-    from policies.tasks import review_reminders
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+def test_reminders_go_out_with_the_periodic_work_only_once_a_manager_starts_them(clock, make_entry, alice, carol):
     make_entry(review_every_months=1, owner_user=carol)
     clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     with pytest.raises(PermissionDenied):
         review_reminders_schedule(user=carol, enabled=True)
+    assert not any("review reminder" in line for line in run_periodic())
+    assert reminders().count() == 0
 
-    first = review_reminders_schedule(user=alice, enabled=True).token
-    second = review_reminders_schedule(user=alice, enabled=True).token
-    assert review_reminders.call(token=first) == 0  # a run of the schedule before the restart does nothing
-    assert review_reminders.call(token=second) == 1
-
+    review_reminders_schedule(user=alice, enabled=True)
+    assert "1 review reminder made" in run_periodic()
+    assert not any("review reminder" in line for line in run_periodic())  # the next run is a day away
+    assert reminders().count() == 1
     schedule = reminder_schedule()
     assert schedule.last_count == 1 and schedule.next_run_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
-    queued = DBTaskResult.objects.filter(args_kwargs__kwargs__token=second, run_after=schedule.next_run_at)
-    assert queued.count() == 1
+    assert schedule.history.first().history_change_reason == "Started review reminders"
+
+
+def test_the_schedule_runs_once_a_day_and_a_stop_ends_it(clock, make_entry, alice, carol):
+    make_entry("first", review_every_months=1, owner_user=carol)
+    make_entry("second", review_every_months=2, owner_user=carol)
+    clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    review_reminders_schedule(user=alice, enabled=True)
+    review_reminders_schedule(user=alice, enabled=True)  # started twice: still one run a day
+    assert "1 review reminder made" in run_periodic()
+    clock.move_to(datetime(2026, 3, 3, 8, 55, tzinfo=UTC))
+    assert not any("review reminder" in line for line in run_periodic())
+    clock.move_to(datetime(2026, 3, 17, 9, 5, tzinfo=UTC))  # "second" falls due on 31 March: 14 days ahead
+    assert "1 review reminder made" in run_periodic()
+    assert reminders().count() == 2
     review_reminders_schedule(user=alice, enabled=False)
-    assert review_reminders.call(token=second) == 0
-    assert reminders().count() == 1
+    clock.move_to(datetime(2026, 4, 1, 9, 0, tzinfo=UTC))
+    assert not any("review reminder" in line for line in run_periodic())
+    assert reminders().count() == 2
+    assert reminder_schedule().last_run_at == datetime(2026, 3, 17, 9, 5, tzinfo=UTC)
 
 
 def test_the_reviews_page_sends_reminders_now_and_starts_them(
@@ -329,5 +339,6 @@ def test_the_reviews_page_sends_reminders_now_and_starts_them(
         client.post(reminders_url, {"action": "start"})
     page = client.get(URL).content.decode()
     assert "Reminders started" in page and "Stop daily reminders" in page
-    assert "cannot wait a day" in page  # the immediate task backend in tests runs once
+    assert "next run 2 Mar 2026, 09:00" in page  # the periodic work's next run sends them
     assert reminders().count() == 1
+    assert ReminderSchedule.objects.get().changed_by == alice

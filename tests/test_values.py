@@ -7,7 +7,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from policies import acknowledgements, selectors, services
+from acknowledgements import obligations
+from acknowledgements import services as ack_services
+from policies import selectors, services
 from policies.importexport import ManualImportError, manual_export_markdown, manual_import
 from policies.models import Entry, EntryVersion, SharedValue, ValueStatus
 from policies.rendering.markdown import render_markdown
@@ -215,18 +217,18 @@ def test_a_retired_entry_is_left_alone(make_entry, refund_window, alice, mallory
 
 def test_a_minor_change_asks_nobody_again(make_entry, refund_window, carol, alice, mallory):
     entry = make_entry(body="Refunds within {{ refund_window }}.")
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     change(refund_window, author=alice, approver=mallory, value="30 calendar days", material=False)
-    assert acknowledgements.pending_for(carol) == []
+    assert obligations.pending_for(carol) == []
     entry.refresh_from_db()
     assert entry.live_version.number == 2 and entry.ack_version.number == 1 and not entry.live_version.is_material
 
 
 def test_a_material_change_asks_the_audience_again(make_entry, refund_window, carol, alice, mallory):
     entry = make_entry(body="Refunds within {{ refund_window }}.")
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     change(refund_window, author=alice, approver=mallory, value="45 days", material=True)
-    [state] = acknowledgements.pending_for(carol)
+    [state] = obligations.pending_for(carol)
     assert state.asked_again and state.acknowledged.number == 1 and state.required.number == 2
 
 
@@ -359,7 +361,7 @@ def changed_three_days_ago(alice, mallory, bob, carol):
                   "body": "Refunds within {{ refund_window }}."},
         )  # fmt: skip
         publish(entry, author=bob, approver=alice)
-        acknowledgements.entry_acknowledge(entry=entry, user=carol)
+        ack_services.entry_acknowledge(entry=entry, user=carol)
     with time_machine.travel(now - timedelta(days=3), tick=False):
         change(shared, author=alice, approver=mallory, value="45 days")
     entry.refresh_from_db()

@@ -1,6 +1,6 @@
 """Sending what is due by email, as each person chose: each notification on its own, one digest a day, or none.
 
-Run from ``manage.py send_notifications`` (cron) and from the ``deliver_notifications`` task the receivers
+Run by the periodic work (``manage.py run_periodic``) and from the ``deliver_notifications`` task the receivers
 enqueue; never inside a request. Running it twice sends nothing twice: a notification is claimed (its
 ``emailed_at`` set) before its email goes out, and released again if sending fails, so the next run retries it.
 """

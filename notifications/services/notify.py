@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,9 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from people.models import NotifyBy, Profile
-from policies.models import Entry, EntryVersion
 
-from ..models import Notification, NotificationKind
+from ..models import Notification
+from ..tasks import deliver_notifications
 
 _TITLE_MAX = Notification._meta.get_field("title").max_length
 
@@ -81,34 +82,36 @@ def notifications_mark_read(*, user, ids=None) -> int:
     return notes.update(read_at=timezone.now())
 
 
-def _ack_reminders(entry_id: int) -> Q:
-    """The reminders (due soon, overdue) to acknowledge the entry ``entry_id``, whatever their due date."""
-    return Q(kind=NotificationKind.ACK_DUE_SOON, key__startswith=f"ack_due_soon:{entry_id}:") | Q(
-        kind=NotificationKind.ACK_OVERDUE, key__startswith=f"ack_overdue:{entry_id}:"
-    )
-
-
-def ack_requests_mark_read(*, user, version) -> int:
-    """Mark read what ``user`` was asked to do and has done by acknowledging ``version``: the material changes of
-    its entry up to that version, and the reminders to acknowledge the entry when ``version`` is the one asked for
-    (or later; an onboarding packet of an old edition may hold an earlier one). Returns how many changed."""
-    entry = Entry.objects.select_related("ack_version").only("ack_version__number").get(pk=version.entry_id)
-    answered = EntryVersion.objects.filter(entry_id=entry.pk, number__lte=version.number).values_list("pk", flat=True)
-    asked = Q(kind=NotificationKind.MATERIAL_CHANGE, key__in=[f"material:{pk}:{user.pk}" for pk in answered])
-    if entry.ack_version is None or version.number >= entry.ack_version.number:
-        asked |= _ack_reminders(entry.pk)
+def notifications_mark_answered(
+    *, keys=(), key_prefixes=(), user=None, created_before: datetime | None = None
+) -> int:
+    """Mark read the unread notifications that something done since has answered: those whose key is one of
+    ``keys`` or starts with one of ``key_prefixes``, for ``user`` only when given, and made before
+    ``created_before`` when given. The app that made them knows which they are. Returns how many changed."""
+    answered = Q(key__in=list(keys))
+    for prefix in key_prefixes:
+        answered |= Q(key__startswith=prefix)
+    notes = Notification.objects.filter(answered, read_at__isnull=True)
+    if user is not None:
+        notes = notes.filter(user=user)
+    if created_before is not None:
+        notes = notes.filter(created_at__lt=created_before)
     # A delivery record without history: a plain update is the right write here.
-    return Notification.objects.filter(asked, user=user, read_at__isnull=True).update(read_at=timezone.now())
+    return notes.update(read_at=timezone.now())
 
 
-def ack_reminders_retire(*, version) -> int:
-    """Mark read every reminder to acknowledge ``version``'s entry made before ``version`` was approved: a
-    material change asks again with a new due date, so reminders of the old one no longer apply to anyone.
-    Returns how many changed."""
-    reminders = Notification.objects.filter(
-        _ack_reminders(version.entry_id), created_at__lt=version.approved_at, read_at__isnull=True
-    )
-    return reminders.update(read_at=timezone.now())
+def notifications_send(rows: list[dict], *, deliver: bool = True) -> int:
+    """``notifications_create`` the ``rows``, then have the worker email them at once (unless ``deliver`` is off:
+    the rest of their change is still to come, and ``notifications_deliver`` follows). Returns how many were new."""
+    created = notifications_create(rows)
+    if created and deliver:
+        notifications_deliver()
+    return created
+
+
+def notifications_deliver() -> None:
+    """Have the worker email what is due now, rather than at the next periodic run. Safe to ask many times."""
+    deliver_notifications.enqueue()
 
 
 def notification_preference_save(*, user, notify_by: str, changed_by=None) -> Profile:

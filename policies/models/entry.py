@@ -155,7 +155,7 @@ class Entry(OwnerLabelMixin, PartsMixin, models.Model):
     first_published_at = models.DateTimeField(null=True, blank=True)
     last_published_at = models.DateTimeField(null=True, blank=True)
     # When the entry is next due for review: ``review_every_months`` calendar months after its last publication
-    # or recorded review (``policies.reviews``). Stored so the reviews page and the reminders can filter on it.
+    # or recorded review (the reviews app). Stored so the reviews page and the reminders can filter on it.
     next_review_on = models.DateField(null=True, blank=True, db_index=True, editable=False)
     # Set while the entry is out of the manual: from its retirement until a reinstated draft is approved.
     retired_at = models.DateTimeField(null=True, blank=True)

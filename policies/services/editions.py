@@ -7,10 +7,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
-from .. import events, selectors
-from ..models import Edition, EditionEntry, EditionSection, EntryReview, Manual
+from .. import contributions, events, selectors
+from ..models import Edition, EditionEntry, EditionSection, Manual
 from ..permissions import can_release_edition, require
 from ..rendering.markdown import render_markdown
 from ..text import normalise_text
@@ -36,15 +35,24 @@ def _sentence(text: str) -> str:
 
 def edition_draft_notes(manual: Manual) -> str:
     """Release notes in Markdown, generated from what changed since the previous edition, naming under each
-    revision the feedback it answered."""
-    from feedback.selectors import feedback_answered_since
-
+    new or revised entry what the apps above say of it (the feedback it answered) and after them their own
+    sections (the entries reviewed with no change): ``contributions.release_notes_*``."""
     previous = selectors.latest_edition(manual)
+    since = previous.released_at if previous else None
     before = selectors.edition_snapshot(previous) if previous else None
     changes = selectors.snapshot_changes(before, selectors.manual_snapshot(manual, bodies=False))
-    answered = feedback_answered_since(manual, previous.released_at if previous else None)
-    reviewed = _reviewed_since(manual, previous.released_at if previous else None, {c.slug for c in changes})
-    if not changes and not reviewed:
+    under: dict[str, list[str]] = {}
+    for lines_by_slug in contributions.release_notes_under_entry.collect(manual=manual, since=since):
+        for slug, line in lines_by_slug.items():
+            under.setdefault(slug, []).append(line)
+    sections = [
+        lines
+        for lines in contributions.release_notes_sections.collect(
+            manual=manual, since=since, changed_slugs={c.slug for c in changes}
+        )
+        if lines
+    ]
+    if not changes and not sections:
         return "No entries changed since the previous edition."
     headings = {"new": "New entries", "revised": "Revised entries", "retired": "Retired entries"}
     lines: list[str] = []
@@ -62,34 +70,12 @@ def edition_draft_notes(manual: Manual) -> str:
             if kind == "revised":
                 detail = f"version {change.before.number} to {change.after.number}" + (f". {detail}" if detail else "")
             lines.append(f"- **{change.title}**" + (f": {detail}" if detail else ""))
-            if kind != "retired" and answered.get(change.slug):
-                lines.append(f"    - {_answered_line(answered[change.slug])}")
+            if kind != "retired":
+                lines += [f"    - {line}" for line in under.get(change.slug, [])]
         lines.append("")
-    if reviewed:
-        lines += ["## Reviewed, no change", "", *(f"- **{title}**" for title in reviewed), ""]
+    for section in sections:
+        lines += [*section, ""]
     return "\n".join(lines).strip() + "\n"
-
-
-def _answered_line(items) -> str:
-    """ "Answers feedback #12 (a complaint of 3 November 2026) and #15 (...)": numbers, sources and dates only,
-    since the notes are read by everyone and a customer's words may not be for everyone."""
-    parts = [
-        f"#{item.pk} ({item.get_source_display().lower()} of {date_format(item.received_on, 'j F Y')}, "
-        f"version {item.closing_version.number})"
-        for item in items
-    ]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"Answers feedback {listed}."
-
-
-def _reviewed_since(manual: Manual, since, changed_slugs: set[str]) -> list[str]:
-    """Titles of the entries in the manual reviewed with no change since ``since`` (ever, if None), leaving out
-    those the notes already list as changed."""
-    reviews = EntryReview.objects.filter(entry__manual=manual, entry__retired_at__isnull=True)
-    if since:
-        reviews = reviews.filter(reviewed_at__gt=since)
-    rows = reviews.order_by().values_list("entry__slug", "entry__live_version__title").distinct()
-    return sorted({title for slug, title in rows if slug not in changed_slugs and title}, key=str.casefold)
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ from ..slugs import entry_slug_problem
 from ..text import normalise_text
 from ..values import render_entry_body
 from .common import EditConflict, TransitionError, manual_link_map, save_with_history, touch_manual
-from .publishing import version_publish
+from .publishing import take_effect, version_publish
 
 # Named here too for callers that reach the fields through the services (the admin, the import).
 ENTRY_CONTENT_FIELDS = VERSION_FIELDS = EDITABLE_FIELDS
@@ -379,8 +379,6 @@ def entry_approve(
 
 def _queue_taking_effect(version: EntryVersion) -> None:
     """Ask the background worker to make the version live when its day comes (where the backend can wait)."""
-    from ..tasks import take_effect
-
     if take_effect.get_backend().supports_defer:
         take_effect.using(run_after=version.takes_effect_at).enqueue()
 

@@ -6,7 +6,7 @@ through ``version_publish``, so each applies the same rules:
 
 - the acknowledgement rule, once: a material change, or a first version, asks its audience again; a minor fix
   carries their acknowledgements forward;
-- the entry's publication dates and its next review date;
+- the entry's publication dates and its next review date (``review_every_months`` after it goes live);
 - ``events.version_going_live`` inside the transaction, for work that must stand or fall with the publication
   (the feedback items the reviewer ticked are closed by it), then ``events.entry_published`` after the commit,
   saying whether the audience is asked again, for notifications and the search index.
@@ -22,10 +22,11 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from .. import events
 from ..models import Entry, EntryVersion
-from ..reviews import next_review_on
+from ..scheduling import add_months
 from .common import save_with_history, touch_manual
 
 
@@ -63,7 +64,8 @@ def version_publish(
             entry.scheduled_version = None
         entry.first_published_at = entry.first_published_at or moment
         entry.last_published_at = moment
-        entry.next_review_on = next_review_on(entry)
+        # A new version restarts the review cycle (a review with no change restarts it too: see the reviews app).
+        entry.next_review_on = add_months(timezone.localdate(moment), entry.review_every_months)
     else:
         entry.scheduled_version = version
     save_with_history(entry, user=user, reason=reason)
@@ -96,3 +98,10 @@ def versions_take_effect(*, now: datetime | None = None) -> list[Entry]:
             version_publish(entry=entry, version=version, user=version.approver, now=now, reason=reason)
         changed.append(entry)
     return changed
+
+
+@task()
+def take_effect() -> int:
+    """``versions_take_effect`` on the background worker: queued at approval for the moment a version falls due
+    (``entries._queue_taking_effect``). Running it early or twice changes nothing."""
+    return len(versions_take_effect())

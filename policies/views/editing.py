@@ -14,9 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from feedback import selectors as feedback_selectors
-
-from .. import selectors, services
+from .. import contributions, selectors, services
 from ..diffing import rendered_diff, source_diff, word_diff
 from ..forms import (
     ApproveForm,
@@ -243,6 +241,7 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
             "changes_form": changes_form or RequestChangesForm(),
             "stale": stale,
             "takes_effect_on": entry.effective_date if is_scheduled(entry.effective_date) else None,
+            "approval_parts": [part for part in contributions.approval_form.collect(entry=entry) if part],
         },
         status=status,
     )
@@ -301,9 +300,9 @@ def entry_approve(request: HttpRequest, manual: str, entry: str) -> HttpResponse
         messages.error(request, _error_text(exc))
         return redirect(_review_url(entry_obj))
     messages.success(request, _approved_message(version))
-    answered = feedback_selectors.feedback_answered_by_entry(entry_obj).filter(closing_version=version).count()
-    if answered:
-        messages.info(request, f"{answered} feedback item{'s' if answered != 1 else ''} closed as answered.")
+    for line in contributions.approved.collect(entry=entry_obj, version=version):
+        if line:
+            messages.info(request, line)
     return redirect(entry_obj.get_absolute_url())
 
 

@@ -1,20 +1,21 @@
-"""Editions, comparisons between two points of the manual's life, and onboarding packets."""
+"""Editions, comparisons between two points of the manual's life, and onboarding packets (signing one is an
+acknowledgement: ``acknowledgements.views.onboarding_sign``)."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import acknowledgements, pdfs, selectors, services
+from .. import pdfs, selectors, services
 from ..diffing import word_diff
-from ..models import PDFKind, StoredPDF
+from ..models import PDFKind
 from ..models.edition import validate_edition_label
-from ..permissions import can_make_packet_for, can_open_pdf, can_release_edition, require
+from ..permissions import can_make_packet_for, can_release_edition, require
 from ..rendering import document
 from .reading import bad_request, pdf_response, render_entry
 
@@ -143,33 +144,6 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
             change.body_diff = word_diff(bodies.get(old.pk, "") if old else "", bodies.get(new.pk, "") if new else "")
         context["changes"] = changes
     return render(request, "policies/manual_compare.html", context)
-
-
-@login_required
-@require_POST
-def onboarding_sign(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
-    """Signing the onboarding packet in the app acknowledges every version it contains that the person may
-    acknowledge now; entries with a comprehension check wait until they pass it."""
-    stored = StoredPDF.objects.select_related("manual").filter(pk=pdf, manual__slug=manual).first()
-    if stored is None or stored.kind != PDFKind.ONBOARDING:
-        raise Http404("No such onboarding packet.")
-    require(can_open_pdf(request.user, stored), "This onboarding packet was made for someone else.")
-    try:
-        signing = acknowledgements.packet_sign(pdf=stored, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        signed = signing.signed
-        messages.success(
-            request, f"Signed. You acknowledged {signed} entr{'y' if signed == 1 else 'ies'} of the packet."
-        )
-        if signing.needs_check:
-            titles = ", ".join(f"“{v.title}”" for v in signing.needs_check)
-            messages.warning(
-                request, f"Not yet acknowledged, until you pass their comprehension check: {titles}. "
-                "The links below take you to each check.",
-            )  # fmt: skip
-    return redirect(reverse("policies:pdf_status", kwargs={"manual": manual, "pdf": stored.pk}))
 
 
 @login_required

@@ -7,7 +7,6 @@ as it stood at that time, with a banner saying so.
 import re
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -15,15 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from .. import acknowledgements, pdfs, selectors
-from ..diffing import rendered_diff
+from .. import pdfs, selectors
 from ..models import PDFKind, PDFStatus, StoredPDF
 from ..permissions import can_open_pdf, require
 from ..rendering import document
-from ..rendering.markdown import render_markdown, resolve_entry_links
-from ..services import manual_link_map
+from ..rendering.markdown import resolve_entry_links
 
 
 def bad_request(request: HttpRequest, message: str, manual=None) -> HttpResponse:
@@ -91,84 +88,19 @@ def entry_detail(request: HttpRequest, manual, snapshot, entry: str) -> HttpResp
     return render_entry(request, manual, snapshot, entry_obj, version)
 
 
-def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version, *, quiz=None, status=200) -> HttpResponse:
-    """An entry page: the version's text with its links pointing at the pages of the same view, and on the live
-    page, where the reader stands with acknowledging it (with the change since the version they acknowledged).
-    ``quiz``: the answers given and the questions got wrong, after a wrong try at the comprehension check."""
+def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version, *, extra=None, status=200) -> HttpResponse:
+    """An entry page: the version's text with its links pointing at the pages of the same view. Panels of other
+    apps (acknowledging, suggesting a change) are composed by the template through their tags; ``extra`` is
+    context for them (the answers given after a wrong try at the comprehension check)."""
     version.html = resolve_entry_links(version.body_html, snapshot.page_urls())
-    ack = acknowledgements.entry_state(entry_obj, request.user) if entry_obj is not None else None
-    ack_diff = None
-    if ack is not None and ack.asked_again:
-        # The change as they will read it, unchanged paragraphs folded: rendered here, for this reader only.
-        bodies = selectors.version_bodies([ack.acknowledged, version])
-        urls = snapshot.page_urls()
-        ack_diff = rendered_diff(
-            bodies.get(ack.acknowledged.pk, ""),
-            bodies.get(version.pk, ""),
-            render=lambda text: resolve_entry_links(render_markdown(text, link_map=manual_link_map(manual)), urls),
-        )
     scheduled = entry_obj.scheduled_version if entry_obj is not None and entry_obj.scheduled_version_id else None
     return render(
         request,
         "policies/entry_detail.html",
-        {"manual": manual, "snapshot": snapshot, "entry": entry_obj, "version": version, "ack": ack,
-         "ack_diff": ack_diff, "questions": _questions(version, quiz), "scheduled": scheduled,
-         "ahead": scheduled is not None and version.pk == scheduled.pk,
-         # The acknowledgement form goes with the version it acknowledges: a change that takes effect later is
-         # acknowledged on its read-ahead page.
-         "ack_here": ack is not None and (ack.done or ack.required.pk == version.pk)},
+        {"manual": manual, "snapshot": snapshot, "entry": entry_obj, "version": version, "scheduled": scheduled,
+         "ahead": scheduled is not None and version.pk == scheduled.pk, **(extra or {})},
         status=status,
     )  # fmt: skip
-
-
-def _questions(version, quiz) -> list[dict]:
-    """The version's comprehension check for the template, with the reader's last answers and marks."""
-    answers, wrong = (quiz or {}).get("answers", []), set((quiz or {}).get("wrong", []))
-    return [
-        {
-            "number": number,
-            "prompt": q["prompt"],
-            "choices": [(i, text) for i, text in enumerate(q["choices"])],
-            "chosen": answers[number - 1] if number <= len(answers) else None,
-            "wrong": number in wrong,
-        }
-        for number, q in enumerate(version.questions or [], start=1)
-    ]
-
-
-def _answers(request: HttpRequest, count: int) -> list[int | None]:
-    answers = []
-    for number in range(1, count + 1):
-        value = request.POST.get(f"q{number}", "")
-        answers.append(int(value) if value.isdigit() else None)
-    return answers
-
-
-@require_POST
-@login_required
-def entry_acknowledge(request: HttpRequest, manual: str, entry: str) -> HttpResponse:
-    """ "I have read this and will follow it", for the version on the page."""
-    manual_obj = selectors.manual_get(manual)
-    entry_obj, _live = selectors.live_entry(manual_obj, entry)
-    version = acknowledgements.version_to_acknowledge(entry_obj)
-    shown = request.POST.get("version")
-    if shown and shown != str(version.number):
-        messages.error(request, "A newer version was published while you were reading. Read it, then acknowledge.")
-        return redirect(entry_obj.get_absolute_url())
-    answers = _answers(request, len(version.questions or []))
-    try:
-        acknowledgements.entry_acknowledge(entry=entry_obj, user=request.user, answers=answers)
-    except acknowledgements.WrongAnswers as exc:
-        snapshot = selectors.manual_snapshot(manual_obj, bodies=False)
-        messages.error(request, " ".join(exc.messages))
-        return render_entry(
-            request, manual_obj, snapshot, entry_obj, version, quiz={"answers": answers, "wrong": exc.wrong}, status=400
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Thank you. You acknowledged version {version.number} of “{version.title}”.")
-    return redirect(entry_obj.get_absolute_url() + ("?ahead=1" if version.pk != entry_obj.live_version_id else ""))
 
 
 @require_GET
@@ -254,13 +186,7 @@ def pdf_status(request: HttpRequest, manual: str, pdf: int) -> HttpResponse:
                 "download": download if stored.status == PDFStatus.DONE else None,
             }  # fmt: skip
         )
-    needs_check = []
-    if stored.kind == PDFKind.ONBOARDING and stored.status == PDFStatus.DONE:
-        needs_check = acknowledgements.packet_checks_needed(pdf=stored, user=request.user)
-    return render(
-        request, "policies/pdf_status.html",
-        {"manual": stored.manual, "pdf": stored, "download": download, "needs_check": needs_check},
-    )  # fmt: skip
+    return render(request, "policies/pdf_status.html", {"manual": stored.manual, "pdf": stored, "download": download})
 
 
 @require_GET

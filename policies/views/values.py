@@ -42,7 +42,7 @@ def _value(manual: Manual, name: str) -> SharedValue:
 
 
 def _detail_url(shared: SharedValue) -> str:
-    return reverse("policies:value_detail", kwargs={"manual": shared.manual.slug, "name": shared.name})
+    return reverse("values:detail", kwargs={"manual": shared.manual.slug, "name": shared.name})
 
 
 def _error_text(exc: ValidationError) -> str:

@@ -5,7 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from policies import acknowledgements, services
+from acknowledgements import services as ack_services
+from policies import services
 
 from ..conftest import publish
 
@@ -17,7 +18,7 @@ def test_an_agent_reads_the_change_answers_the_check_and_acknowledges(
     live_server, sign_in, make_entry, alice, mallory, bob, carol
 ):
     entry = make_entry("refund-policy", title="Refund policy", body=BODY)
-    acknowledgements.entry_acknowledge(entry=entry, user=carol)
+    ack_services.entry_acknowledge(entry=entry, user=carol)
     services.entry_save_draft(
         entry=entry, manual=entry.manual, user=alice,
         data={"body": BODY.replace("30 days", "45 days"), "questions": QUESTIONS},

@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
+from acknowledgements.models import Acknowledgement
 from policies import services
-from policies.models import Acknowledgement
 
 from ..conftest import publish
 

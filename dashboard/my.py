@@ -1,27 +1,21 @@
-"""A person's own home page: what awaits their acknowledgement, what changed since their last visit, and their
+"""A person's own home page (``/my/``), composed of what the apps below hold for them: what awaits their
+acknowledgement, what changed since their last visit, the entries they own that are due for review, and their
 notifications. People land here after signing in."""
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from acknowledgements.obligations import pending_for
+from acknowledgements.selectors import changed_since
+from notifications import selectors as notes
 from people.models import Profile
-
-from .. import acknowledgements, reviews, selectors
-
-
-def _notifications(user) -> dict:
-    """The person's latest notifications, where the notifications app is installed."""
-    if not apps.is_installed("notifications"):
-        return {}
-    from notifications import selectors as notes
-
-    return {"notifications": notes.latest_for(user, limit=10), "show_notifications": True}
+from policies import selectors
+from reviews import selectors as reviews
 
 
 @require_GET
@@ -38,14 +32,15 @@ def my_home(request: HttpRequest) -> HttpResponse:
         since = profile.last_seen_home_at
     since = since or now - timedelta(days=30)
     Profile.objects.filter(pk=profile.pk).update(last_seen_home_at=now, home_changes_from=since)
-    pending = acknowledgements.pending_for(request.user)
+    pending = pending_for(request.user)
     context = {
         "pending": pending,
         "overdue": sum(1 for state in pending if state.overdue),
-        "changed": acknowledgements.changed_since(request.user, since),
+        "changed": changed_since(request.user, since),
         "to_review": reviews.reviews_due_for_owner(request.user),
         "since": since,
         "manuals": selectors.manual_list(),
-        **_notifications(request.user),
+        "notifications": notes.latest_for(request.user, limit=10),
+        "show_notifications": True,
     }
-    return render(request, "policies/my_home.html", context)
+    return render(request, "dashboard/my_home.html", context)

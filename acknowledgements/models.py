@@ -1,11 +1,14 @@
-"""Acknowledgements: a person confirms they have read a published version and will follow it."""
+"""Acknowledgements: a person confirms they have read a published version and will follow it.
+
+The tables keep the names they were created with when these models lived in ``policies``, so moving the models
+into this app moved no rows."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .entry import Entry, EntryVersion
+from policies.models import Entry, EntryVersion
 
 
 class AckSource(models.TextChoices):
@@ -26,9 +29,10 @@ class Acknowledgement(models.Model):
     acknowledged_at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=20, choices=AckSource.choices, default=AckSource.ENTRY)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="policies_historicalacknowledgement")
 
     class Meta:
+        db_table = "policies_acknowledgement"
         ordering = ["-acknowledged_at"]
         constraints = [models.UniqueConstraint(fields=["user", "version"], name="ack_once_per_version")]
         indexes = [models.Index(fields=["entry", "user"], name="ack_entry_user")]
@@ -48,9 +52,10 @@ class QuizAttempt(models.Model):
     passed = models.BooleanField(default=False)
     attempted_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="policies_historicalquizattempt")
 
     class Meta:
+        db_table = "policies_quizattempt"
         ordering = ["-attempted_at"]
         indexes = [models.Index(fields=["user", "entry"], name="quiz_user_entry")]
 

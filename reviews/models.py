@@ -1,4 +1,7 @@
-"""Reviews that find an entry still right: recorded without a new version, they restart its review cycle."""
+"""Reviews that find an entry still right, and the schedule on which owners are reminded of reviews due.
+
+The tables are those these models had when they lived in ``policies``: the move kept every row.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .entry import Entry, EntryVersion
+from policies.models import Entry, EntryVersion
 
 
 class EntryReview(models.Model):
-    """Someone read the live version of an entry and found nothing to change."""
+    """Someone read the live version of an entry and found nothing to change: recorded without a new version,
+    it restarts the entry's review cycle."""
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="reviews")
     version = models.ForeignKey(EntryVersion, on_delete=models.PROTECT, related_name="+")
@@ -21,9 +25,10 @@ class EntryReview(models.Model):
     reviewed_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="policies_historicalentryreview")
 
     class Meta:
+        db_table = "policies_entryreview"
         ordering = ["entry", "-reviewed_at", "-id"]
         indexes = [models.Index(fields=["entry", "reviewed_at"], name="entryreview_entry_reviewed")]
 
@@ -32,16 +37,14 @@ class EntryReview(models.Model):
 
 
 class ReminderSchedule(models.Model):
-    """Whether the background worker sends review reminders by itself, every ``every_hours``, and how its last
-    run went. One row per job. Starting the schedule again gives it a new ``token``, and a queued run carrying
-    an older token does nothing, so there is never more than one chain of runs."""
+    """Whether the periodic work sends review reminders by itself, every ``every_hours``, and how its last run
+    went. One row per job. The periodic work sends them once ``next_run_at`` has come, then moves it on."""
 
     REVIEW_REMINDERS = "review_reminders"
 
     job = models.CharField(max_length=50, unique=True, default=REVIEW_REMINDERS)
     enabled = models.BooleanField(default=False)
     every_hours = models.PositiveSmallIntegerField(default=24)
-    token = models.CharField(max_length=32, blank=True, editable=False)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -49,7 +52,12 @@ class ReminderSchedule(models.Model):
     last_count = models.PositiveIntegerField(default=0, editable=False)
     next_run_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["last_run_at", "last_count", "next_run_at"])
+    history = HistoricalRecords(
+        excluded_fields=["last_run_at", "last_count", "next_run_at"], table_name="policies_historicalreminderschedule"
+    )
+
+    class Meta:
+        db_table = "policies_reminderschedule"
 
     def __str__(self) -> str:
         return f"{self.job}: every {self.every_hours} hours" if self.enabled else f"{self.job}: off"

@@ -1,47 +1,40 @@
 """The review schedule: every published entry is read again every ``review_every_months`` calendar months.
 
 An entry is next due for review (``Entry.next_review_on``) that many months after the later of its last
-publication and its last recorded review. Publishing a version restarts the cycle (``entry_approve``), and so
-does "Reviewed, no change" (``entry_review_record``), which records an ``EntryReview`` of the live version
-without making a new one. The reviews page lists what is overdue or due soon, grouped by owner, and
-``review_reminders_send`` tells the owners before the date and again once it has passed.
+publication and its last recorded review. Publishing a version restarts the cycle (``policies`` does that as the
+version goes live), and so does "Reviewed, no change" (``entry_review_record``), which records an
+``EntryReview`` of the live version without making a new one. The reviews page lists what is overdue or due
+soon, grouped by owner (``selectors``), and ``review_reminders_send`` tells the owners before the date and again
+once it has passed: when a manager presses "Send reminders now", or on the schedule a manager starts, which the
+periodic work keeps (``periodic.py``).
 
 A review of an entry that is not in the manual is refused with ``TransitionError`` code ``not_live``.
 """
 
 from __future__ import annotations
 
-import calendar
-import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from notifications.models import NotificationKind
+from notifications.services import notifications_create
 from people.selectors import people_managers
+from policies.models import Entry
+from policies.permissions import can_manage, can_record_review, require
+from policies.scheduling import add_months
+from policies.services.common import TransitionError, save_with_history
+from policies.text import normalise_text
 
-from .models import Entry, EntryReview, Manual, ReminderSchedule
-from .permissions import can_manage, can_record_review, require
-from .services.common import TransitionError, save_with_history
-from .text import normalise_text
+from .models import EntryReview, ReminderSchedule
 
-# The reviews page shows what falls due within this many days; owners are reminded this many days before.
-DUE_SOON_DAYS = 30
+# Owners are reminded this many days before an entry falls due.
 REMIND_DAYS_BEFORE = 14
-NO_OWNER = "No owner"
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved ``months`` calendar months on, clamped to the end of a shorter month: 31 January plus one
-    month is 28 (or 29) February, not 2 or 3 March."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_review_on(entry: Entry, *, since: datetime | None = None) -> date | None:
@@ -77,53 +70,6 @@ def entry_review_record(*, entry: Entry, user, note: str = "") -> EntryReview:
     return review
 
 
-# The reviews page -----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class OwnerReviews:
-    owner: str
-    entries: list[Entry]
-
-
-def reviews_due(manual: Manual, *, today: date | None = None, owned_by=None) -> list[OwnerReviews]:
-    """Entries of ``manual`` overdue for review or due within ``DUE_SOON_DAYS``, grouped by owner (by name,
-    entries without an owner last), soonest first within a group. With ``owned_by``, only the entries that
-    person owns, themselves or through a team. One query, whatever the number of entries."""
-    today = today or timezone.localdate()
-    entries = (
-        Entry.objects.live()
-        .filter(manual=manual, next_review_on__lte=today + timedelta(days=DUE_SOON_DAYS))
-        .select_related("live_version", "owner_user", "owner_team")
-        .order_by("next_review_on", "live_version__title", "id")
-    )
-    if owned_by is not None:
-        entries = entries.filter(Q(owner_user=owned_by) | Q(owner_team__members__user=owned_by)).distinct()
-    groups: dict[str, list[Entry]] = {}
-    for entry in entries:
-        entry.review_is_overdue = entry.next_review_on < today
-        groups.setdefault(entry.owner_label or NO_OWNER, []).append(entry)
-    order = sorted(groups, key=lambda label: (label == NO_OWNER, label.casefold()))
-    return [OwnerReviews(owner=label, entries=groups[label]) for label in order]
-
-
-def reviews_due_for_owner(user, *, today: date | None = None) -> list[Entry]:
-    """The live entries ``user`` owns, themselves or through a team, overdue for review or due within
-    ``DUE_SOON_DAYS``, in every manual, soonest first: for the person's own page. One query."""
-    today = today or timezone.localdate()
-    entries = (
-        Entry.objects.live()
-        .filter(next_review_on__lte=today + timedelta(days=DUE_SOON_DAYS))
-        .filter(Q(owner_user=user) | Q(owner_team__members__user=user))
-        .distinct()
-        .select_related("live_version", "manual")
-        .order_by("next_review_on", "id")
-    )
-    for entry in entries:
-        entry.review_is_overdue = entry.next_review_on < today
-    return list(entries)
-
-
 # Reminders ------------------------------------------------------------------------------------------------------
 
 
@@ -135,9 +81,6 @@ def review_reminders_send(*, today: date | None = None) -> int:
     Each reminder is keyed by entry, due date, kind and person, so running this daily sends each once; a review
     or a new version moves the due date and so brings a new reminder when the next one falls due.
     """
-    from notifications.models import NotificationKind
-    from notifications.services import notifications_create
-
     today = today or timezone.localdate()
     entries = list(
         Entry.objects.live()
@@ -180,7 +123,7 @@ def review_reminders_send(*, today: date | None = None) -> int:
             heading = f"Review “{title}” by {day}"
             body = f"“{title}” in {entry.manual.title} is due for review on {day}."
         body += " Revise it, or record that it was reviewed with no change."
-        url = reverse("policies:review_schedule", kwargs={"manual": entry.manual.slug})
+        url = reverse("reviews:schedule", kwargs={"manual": entry.manual.slug})
         rows += [
             {"user_id": user_id, "kind": kind, "title": heading, "body": body, "url": url,
              "key": f"{kind}:{entry.pk}:{due.isoformat()}:{user_id}"}
@@ -189,46 +132,37 @@ def review_reminders_send(*, today: date | None = None) -> int:
     return notifications_create(rows)
 
 
-# Reminders from the background worker ---------------------------------------------------------------------------
-
-
-def reminder_schedule() -> ReminderSchedule:
-    return ReminderSchedule.objects.get_or_create(job=ReminderSchedule.REVIEW_REMINDERS)[0]
+# Reminders on a schedule, kept by the periodic work ----------------------------------------------------------------
 
 
 @transaction.atomic
 def review_reminders_schedule(*, user, enabled: bool, every_hours: int = 24) -> ReminderSchedule:
-    """Start (or stop) the background worker sending review reminders every ``every_hours``. Starting runs them
-    at once, and each run queues the next; stopping, or starting again, makes any queued run do nothing."""
-    from .tasks import review_reminders
-
+    """Start (or stop) sending review reminders every ``every_hours`` with the periodic work. Starting makes
+    the next periodic run send them, and each run after that which finds ``every_hours`` gone by."""
     require(can_manage(user), "Only managers can schedule reminders.")
-    reminder_schedule()
+    ReminderSchedule.objects.get_or_create(job=ReminderSchedule.REVIEW_REMINDERS)
     schedule = ReminderSchedule.objects.select_for_update().get(job=ReminderSchedule.REVIEW_REMINDERS)
     schedule.enabled, schedule.every_hours, schedule.changed_by = enabled, every_hours, user
-    schedule.token = uuid.uuid4().hex if enabled else ""
     schedule.next_run_at = timezone.now() if enabled else None
     save_with_history(schedule, user=user, reason="Started review reminders" if enabled else "Stopped review reminders")
-    if enabled:
-        token = schedule.token
-        transaction.on_commit(lambda: review_reminders.enqueue(token=token))
     return schedule
 
 
-def review_reminders_scheduled_run(*, token: str, can_defer: bool) -> int:
-    """One run of the schedule that ``token`` belongs to: send the reminders and, where the task backend can
-    wait, queue the next run. A run of a stopped or restarted schedule sends nothing. Returns the reminders made."""
-    from .tasks import review_reminders
-
-    schedule = ReminderSchedule.objects.filter(job=ReminderSchedule.REVIEW_REMINDERS, enabled=True, token=token).first()
-    if schedule is None:
-        return 0
-    count = review_reminders_send()
-    now = timezone.now()
-    next_run = now + timedelta(hours=schedule.every_hours) if can_defer else None
-    ReminderSchedule.objects.filter(pk=schedule.pk, token=token).update(
-        last_run_at=now, last_count=count, next_run_at=next_run
+@transaction.atomic
+def review_reminders_run_due(*, now: datetime) -> int | None:
+    """Send the review reminders if the schedule is on and its next run has come, and set the run after it
+    ``every_hours`` later. Returns the reminders made, or None when nothing was due. The schedule's row is
+    locked, so two periodic runs at once send once."""
+    schedule = (
+        ReminderSchedule.objects.select_for_update()
+        .filter(job=ReminderSchedule.REVIEW_REMINDERS, enabled=True, next_run_at__lte=now)
+        .first()
     )
-    if next_run:
-        review_reminders.using(run_after=next_run).enqueue(token=token)
+    if schedule is None:
+        return None
+    count = review_reminders_send(today=timezone.localdate(now))
+    # Only the fields kept out of the schedule's history change here, so no history record is made for them.
+    ReminderSchedule.objects.filter(pk=schedule.pk).update(
+        last_run_at=now, last_count=count, next_run_at=now + timedelta(hours=schedule.every_hours)
+    )
     return count

@@ -1,8 +1,9 @@
 """Acknowledgement reports for managers: where everyone stands with a manual, by entry, by team and by person.
 
-The rules are those of ``acknowledgements`` (the entry's ``ack_version`` or any later version counts; the
-audience is the teams named on that version, everyone when it names none; due ``ack_days`` after its approval,
-or after the person joined if later), worked out for everyone at once. Only active people are asked.
+The rules are those of ``obligations`` (the entry's ``ack_version`` or any later version counts; the audience is
+the teams named on that version, everyone when it names none, administrators only through their teams; due
+``ack_days`` after its approval, or after the person joined if later), worked out for everyone at once. Only
+active people are asked.
 
 Four queries for the live manual, whatever the number of people and entries: the entries with the version each
 asks for, the active people with their teams, the teams, and the version numbers of the acknowledgements of
@@ -22,15 +23,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from people.models import Team
+from policies import selectors
+from policies.models import Edition, Entry, EntryVersion, Manual
 
-from . import selectors
-from .models import Acknowledgement, Edition, Entry, EntryVersion, Manual
+from . import obligations
+from .models import Acknowledgement
 
 STATES = ("overdue", "pending", "done")
 STATE_LABELS = {"overdue": "Overdue", "pending": "Pending", "done": "Done"}
@@ -134,6 +136,7 @@ class PersonRow(_Counts):
     team_slugs: frozenset[str]
     team_names: list[str]
     joined_on: date = date.min
+    administrator: bool = False  # a superuser: asked only through their teams
     asked: int = 0
     done: int = 0
     overdue: int = 0
@@ -191,7 +194,7 @@ class AckReport:
     @property
     def cutoff(self) -> date:
         """A pair is overdue when both the version's approval and the person's joining fall before this day."""
-        return self.on - timedelta(days=self.days)
+        return obligations.overdue_cutoff(self.on, self.days)
 
     def missing(self, person: PersonRow) -> list[Missing]:
         return person.missing(self.cutoff)
@@ -206,10 +209,10 @@ class AckReport:
             teams = "; ".join(person.team_names)
             for row in person.applicable:
                 number, at = self.acknowledged.get((person.user_id, row.entry_id), (None, None))
-                done = number is not None and number >= row.required
-                # acknowledgements.due_date, on the local days worked out once per entry and per person.
+                done = obligations.is_done(number, row.required)
+                # obligations.due_date, on the local days worked out once per entry and per person.
                 due = max(row.asked_on, person.joined_on) + delta
-                overdue = not done and due < on
+                overdue = obligations.is_overdue(done=done, due=due, on=on)
                 if state and state != ("done" if done else "overdue" if overdue else "pending"):
                     continue
                 if due not in days:
@@ -332,28 +335,14 @@ def _past_entries(snapshot: selectors.ManualSnapshot) -> list[EntryRow]:
 
 
 def _people(until: datetime | None, teams: dict[str, str], tz) -> list[PersonRow]:
-    """Active people (who had joined by ``until``), with their teams, by name. One query: a row per team."""
-    users = get_user_model().objects.filter(is_active=True)
-    if until is not None:
-        users = users.filter(date_joined__lte=until)
-    people: dict[int, PersonRow] = {}
-    slugs: dict[int, list[str]] = defaultdict(list)
-    for pk, username, first, last, joined, slug in users.order_by().values_list(
-        "id", "username", "first_name", "last_name", "date_joined", "profile__teams__slug"
-    ):
-        if pk not in people:
-            name = f"{first} {last}".strip() or username
-            people[pk] = PersonRow(
-                user_id=pk, username=username, name=name, joined=joined, team_slugs=frozenset(), team_names=[],
-                joined_on=joined.astimezone(tz).date(),
-            )  # fmt: skip
-        if slug:
-            slugs[pk].append(slug)
-    for pk, team_slugs in slugs.items():
-        person = people[pk]
-        person.team_slugs = frozenset(team_slugs)
-        person.team_names = sorted(teams.get(s, s) for s in team_slugs)
-    return sorted(people.values(), key=_by_name)
+    """Active people (who had joined by ``until``), with their teams, by name (``obligations.readers``)."""
+    people = [
+        PersonRow(user_id=r.user_id, username=r.username, name=r.name, joined=r.joined, team_slugs=r.teams,
+                  team_names=sorted(teams.get(s, s) for s in r.teams), joined_on=r.joined.astimezone(tz).date(),
+                  administrator=r.administrator)
+        for r in obligations.readers(until=until)
+    ]  # fmt: skip
+    return sorted(people, key=_by_name)
 
 
 def _search(people: list[PersonRow], text: str) -> list[PersonRow]:
@@ -387,7 +376,8 @@ def _acknowledged(manual: Manual, until: datetime | None, *, team: str, entry_id
 def _count(report: AckReport, acknowledged, *, with_times: bool) -> None:
     """Asked, done and overdue for every entry and person, from one pass over the acknowledgements.
 
-    People in the same teams are asked the same entries, so that is worked out once per set of teams, and what
+    People in the same teams are asked the same entries (``obligations.is_asked``), so that is worked out once per
+    set of teams, and what
     each person has done is a set intersection. A pair is overdue when it is not done and its due day (the
     later of the version's approval and the person's joining, plus ``ack_days``) is before ``report.on``: when
     both fall before ``report.cutoff``. So overdue counts are "asked of people who joined before the cutoff, for
@@ -404,22 +394,24 @@ def _count(report: AckReport, acknowledged, *, with_times: bool) -> None:
                 kept = newest.get((user_id, entry_id))
                 if kept is None or number > kept[0]:
                     newest[user_id, entry_id] = (number, at)
-                if number >= need:
+                if obligations.is_done(number, need):
                     done_by_user[user_id].append(entry_id)
     else:
         for user_id, entry_id, number in acknowledged:
             need = required.get(entry_id)
-            if need is not None and number >= need:
+            if need is not None and obligations.is_done(number, need):
                 done_by_user[user_id].append(entry_id)
 
-    by_teams: dict[frozenset[str], list[PersonRow]] = defaultdict(list)
+    by_teams: dict[tuple[frozenset[str], bool], list[PersonRow]] = defaultdict(list)
     for person in report.people:
         person.late = person.joined_on < cutoff
-        by_teams[person.team_slugs].append(person)
+        by_teams[person.team_slugs, person.administrator].append(person)
     old_ids = frozenset(row.entry_id for row in report.entries if row.asked_on < cutoff)
     done, late_done, late_asked = Counter(), Counter(), Counter()
-    for team_slugs, members in by_teams.items():
-        applicable = [row for row in report.entries if not row.audience or row.audience & team_slugs]
+    for (team_slugs, administrator), members in by_teams.items():
+        applicable = [
+            row for row in report.entries if obligations.is_asked(row.audience, team_slugs, administrator=administrator)
+        ]
         ids = frozenset(row.entry_id for row in applicable)
         old_here = ids & old_ids
         late = sum(1 for p in members if p.late)

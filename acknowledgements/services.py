@@ -1,118 +1,27 @@
-"""Acknowledgement of the change, not the whole document.
+"""Acknowledging: on an entry's page (with its comprehension check) or by signing an onboarding packet.
 
-Each live entry asks its audience (the teams it names, or everyone) to acknowledge its ``ack_version``: the
-newest material change. Acknowledging that version or any later one counts, so a minor fix asks nobody again,
-and someone asked again is shown the word diff between the version they last acknowledged and the current one.
-A person has the manual's ``ack_days`` to do it, counted from the version's approval (or from the day they
-joined, if later); past that it is overdue.
+Every way of acknowledging goes through one rule, ``acknowledge_refusal``; who is asked and by when is decided in
+``obligations``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from people.selectors import user_team_slugs
+from policies import events
+from policies.models import Entry, EntryVersion
+from policies.pdfs import pdf_snapshot
+from policies.permissions import can_read, require
 
-from . import events
-from .models import Acknowledgement, AckSource, Entry, EntryVersion, Manual, QuizAttempt
-from .permissions import can_read, require
-
-
-def applies_to(audience: list[str] | None, team_slugs: set[str]) -> bool:
-    """Whether an entry with ``audience`` applies to someone in the teams ``team_slugs``."""
-    return not audience or bool(team_slugs.intersection(audience))
-
-
-def due_date(*, asked_at: datetime, joined_at: datetime | None, days: int) -> date:
-    start = max(asked_at, joined_at) if joined_at else asked_at
-    return timezone.localdate(start) + timedelta(days=days)
-
-
-@dataclass
-class AckState:
-    """Where one person stands with one entry."""
-
-    entry: Entry
-    required: EntryVersion  # the version (or later) they must acknowledge
-    acknowledged: EntryVersion | None  # the newest version they acknowledged, if any
-    acknowledged_at: datetime | None
-    due: date
-
-    @property
-    def done(self) -> bool:
-        return self.acknowledged is not None and self.acknowledged.number >= self.required.number
-
-    @property
-    def overdue(self) -> bool:
-        return not self.done and self.due < timezone.localdate()
-
-    @property
-    def asked_again(self) -> bool:
-        """They acknowledged an earlier version, and a material change since asks them again."""
-        return self.acknowledged is not None and not self.done
-
-
-def _latest_acks(user, entry_ids) -> dict[int, Acknowledgement]:
-    latest: dict[int, Acknowledgement] = {}
-    for ack in (
-        Acknowledgement.objects.filter(user=user, entry_id__in=entry_ids)
-        .select_related("version")
-        .order_by("entry_id", "version__number")
-    ):
-        latest[ack.entry_id] = ack  # ordered by number: the last one wins
-    return latest
-
-
-def states_for(user, entries) -> list[AckState]:
-    """The acknowledgement state of ``user`` for each of ``entries`` that applies to them. One query.
-
-    ``entries`` must have ``ack_version`` and ``manual`` loaded (``select_related``).
-    """
-    teams = user_team_slugs(user)
-    applying = [e for e in entries if e.ack_version_id and applies_to(e.ack_version.audience, teams)]
-    latest = _latest_acks(user, [e.pk for e in applying])
-    states = []
-    for entry in applying:
-        ack = latest.get(entry.pk)
-        states.append(
-            AckState(
-                entry=entry,
-                required=entry.ack_version,
-                acknowledged=ack.version if ack else None,
-                acknowledged_at=ack.acknowledged_at if ack else None,
-                due=due_date(
-                    asked_at=entry.ack_version.approved_at, joined_at=user.date_joined, days=entry.manual.ack_days
-                ),
-            )  # fmt: skip
-        )
-    return states
-
-
-def entry_state(entry: Entry, user) -> AckState | None:
-    """Where ``user`` stands with one live entry, or None when it does not apply to them."""
-    if not entry.ack_version_id:
-        return None
-    states = states_for(user, [entry])
-    return states[0] if states else None
-
-
-def pending_for(user) -> list[AckState]:
-    """What awaits ``user``'s acknowledgement across every manual: newest material changes first. Two queries."""
-    entries = (
-        Entry.objects.live()
-        .filter(ack_version__isnull=False)
-        .select_related("ack_version", "manual", "live_version")
-        .defer("body", "body_html", "ack_version__body", "ack_version__body_html", "live_version__body",
-               "live_version__body_html")
-    )  # fmt: skip
-    states = [s for s in states_for(user, entries) if not s.done]
-    states.sort(key=lambda s: (s.required.approved_at, s.entry.pk), reverse=True)
-    return states
+from . import events as ack_events
+from .models import Acknowledgement, AckSource, QuizAttempt
+from .obligations import is_asked, latest_acks
 
 
 class WrongAnswers(ValidationError):
@@ -164,6 +73,7 @@ class AckFacts:
     """What the acknowledgement rule needs to know about one person, read for many versions at once."""
 
     teams: set[str]
+    administrator: bool  # a superuser: asked only through their teams (``obligations.is_asked``)
     latest: dict[int, Acknowledgement]  # entry id -> the newest version they acknowledged
     passed: set[int]  # ids of the versions whose comprehension check they passed
 
@@ -174,7 +84,8 @@ def ack_facts(user, versions) -> AckFacts:
     passed = QuizAttempt.objects.filter(user=user, version_id__in=checked, passed=True).values_list("version_id")
     return AckFacts(
         teams=user_team_slugs(user),
-        latest=_latest_acks(user, {v.entry_id for v in versions}),
+        administrator=user.is_superuser,
+        latest=latest_acks(user, {v.entry_id for v in versions}),
         passed={pk for (pk,) in passed} if checked else set(),
     )
 
@@ -192,7 +103,7 @@ def acknowledge_refusal(*, entry: Entry, version: EntryVersion, facts: AckFacts)
         readable.add(entry.scheduled_version_id)
     if not entry.is_live or version.pk not in readable:
         return NOT_LIVE
-    if not applies_to(version.audience, facts.teams):
+    if not is_asked(version.audience, facts.teams, administrator=facts.administrator):
         return NOT_FOR_YOU
     latest = facts.latest.get(entry.pk)
     if latest is not None and latest.version.number >= version.number:
@@ -207,7 +118,7 @@ def _record(*, user, entry: Entry, version: EntryVersion, source: str, at: datet
     ack._history_user = user
     ack._change_reason = reason
     ack.save()
-    events.announce(events.entry_acknowledged, Acknowledgement, version=version, user=user)
+    events.announce(ack_events.entry_acknowledged, Acknowledgement, version=version, user=user)
     return ack
 
 
@@ -259,8 +170,6 @@ class PacketSigning:
 
 
 def _packet_verdicts(pdf, user) -> list[tuple[EntryVersion, Refusal | None]]:
-    from .pdfs import pdf_snapshot
-
     snapshot, _options = pdf_snapshot(pdf)
     versions = snapshot.entries
     facts = ack_facts(user, versions)
@@ -292,40 +201,8 @@ def packet_sign(*, pdf, user) -> PacketSigning:
     return PacketSigning(signed=len(to_sign), needs_check=[v for v, r in verdicts if r is CHECK_NEEDED])
 
 
-def acknowledged_as_of(manual: Manual, when: datetime) -> dict[tuple[int, int], EntryVersion]:
-    """(user id, entry id) -> the newest version each person had acknowledged by ``when``. One query."""
-    result: dict[tuple[int, int], EntryVersion] = {}
-    for ack in (
-        Acknowledgement.objects.filter(entry__manual=manual, acknowledged_at__lte=when)
-        .select_related("version")
-        .only("user_id", "entry_id", "version__number", "version__id", "version__entry_id")
-        .order_by("version__number")
-    ):
-        result[(ack.user_id, ack.entry_id)] = ack.version
-    return result
-
-
 __all__ = [
-    "ALREADY_DONE", "CHECK_NEEDED", "NOT_FOR_YOU", "NOT_LIVE", "AckFacts", "PacketSigning", "Refusal",
-    "ack_facts", "acknowledge_refusal", "packet_checks_needed", "packet_sign",
-    "changed_since",
-    "AckState", "acknowledged_as_of", "applies_to", "due_date", "entry_acknowledge", "entry_state", "pending_for",
-    "states_for",
+    "ALREADY_DONE", "CHECK_NEEDED", "NOT_FOR_YOU", "NOT_LIVE", "AckFacts", "PacketSigning", "Refusal", "WrongAnswers",
+    "ack_facts", "acknowledge_refusal", "check_answers", "entry_acknowledge", "packet_checks_needed", "packet_sign",
+    "version_to_acknowledge",
 ]  # fmt: skip
-
-
-def changed_since(user, since: datetime | None, *, limit: int = 20) -> list[EntryVersion]:
-    """Versions published since ``since`` (the person's last visit) that apply to them, newest first.
-
-    One query for the versions and one for the person's teams. On a first visit, the last 30 days.
-    """
-    since = since or timezone.now() - timedelta(days=30)
-    teams = user_team_slugs(user)
-    versions = (
-        EntryVersion.objects.filter(approved_at__gt=since, entry__live_version__isnull=False,
-                                    entry__retired_at__isnull=True)
-        .select_related("entry", "entry__manual")
-        .defer("body", "body_html", "entry__body", "entry__body_html")
-        .order_by("-approved_at")[:200]
-    )  # fmt: skip
-    return [v for v in versions if applies_to(v.audience, teams)][:limit]
