@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links in emails point where `make run` serves (an address set in the environment wins).
 DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run install migrate demo test test-postgres lint bench clean
+.PHONY: run install migrate demo test test-postgres lint bench mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,13 @@ lint: install
 	$(BIN)/python scripts/check_function_imports.py
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Mutation testing of the modules that hold the rules ([tool.mutmut] in pyproject.toml); about half an hour, not in CI.
+mutate: install
+	$(BIN)/python -m pip install --quiet "mutmut>=3.8,<4"
+	$(BIN)/python scripts/mutate.py
+
 bench: install
 	$(BIN)/python bench/bench_manual.py
 
 clean:
-	rm -rf $(VENV) staticfiles node_modules
+	rm -rf $(VENV) staticfiles node_modules mutants

@@ -2,12 +2,15 @@
 from there: CI runs it once more on a Saturday at a month's end, so no test may depend on the day it runs."""
 
 import os
+import shutil
 from datetime import datetime
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.db import connections
 
 from people.models import Team
 from policies import services
@@ -23,6 +26,20 @@ def pytest_configure(config):
             message = f"TEST_NOW must be an ISO date and time, such as 2026-10-31T14:00Z, not {when!r}"
             raise pytest.UsageError(message) from None
         time_machine.travel(moment, tick=True).start()
+
+
+if os.environ.get("TEST_DATABASE_TEMPLATE", "").strip():
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker, tmp_path_factory):
+        """With ``TEST_DATABASE_TEMPLATE`` (a migrated SQLite file), the tests run on a copy of it instead of a
+        database migrated anew. Mutation testing (``make mutate``) runs the tests hundreds of times and would
+        otherwise spend most of its time migrating."""
+        copy = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        shutil.copyfile(os.environ["TEST_DATABASE_TEMPLATE"], copy)
+        connections["default"].close()
+        django_settings.DATABASES["default"]["NAME"] = str(copy)
+        connections["default"].settings_dict["NAME"] = str(copy)
 
 
 @pytest.fixture(autouse=True)
