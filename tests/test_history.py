@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from policies.reviews import entry_review_record
 
 from policies import services
 from policies.selectors import entry_timeline
 from policies.services.publishing import versions_take_effect
+from reviews.services import entry_review_record
 
 from .conftest import publish
 

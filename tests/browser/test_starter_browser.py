@@ -31,8 +31,16 @@ def test_a_manager_starts_a_manual_from_the_starter_and_sees_its_drafts(live_ser
     expect(preview.locator(".callout-important")).to_contain_text("Choose your refund window")
     expect(preview).to_contain_text("buy from Harbour Lights Ferries with confidence")
 
-    # An agent reading the manual sees none of it.
+    # An agent sees none of it: the manual, with its placeholder mission, stays closed until a manager opens it.
     reader = sign_in("carol")
+    reader.goto(live_server.url + "/manuals/harbour/")
+    expect(reader.get_by_text("This manual is not open to readers yet.")).to_be_visible()
+    expect(reader.get_by_text("Refunds and returns")).to_have_count(0)
+
+    # Opened, it shows readers only what has been approved: nothing yet.
+    manager.goto(live_server.url + "/manuals/harbour/")
+    manager.get_by_role("button", name="Open the manual to readers").click()
+    expect(manager.get_by_text("Readers cannot see this manual yet")).to_have_count(0)
     reader.goto(live_server.url + "/manuals/harbour/")
     expect(reader.get_by_text("Nothing has been published in this manual yet.")).to_be_visible()
     expect(reader.get_by_text("Refunds and returns")).to_have_count(0)
