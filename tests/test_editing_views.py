@@ -356,3 +356,24 @@ def test_a_save_without_the_version_it_started_from_is_a_conflict_not_an_overwri
     assert "Blind save" in response.content.decode()
     entry.refresh_from_db()
     assert entry.body != "Blind save"
+
+
+def test_approval_is_offered_only_to_approvers_and_only_for_a_draft_in_review(client, bob, alice, carol, make_entry):
+    entry = make_entry(published=False)
+    review = f"/manuals/{entry.manual.slug}/{entry.slug}/review/"
+    client.force_login(alice)
+    assert "Approve and publish" not in client.get(review).content.decode()  # not submitted yet
+    services.entry_submit(entry=entry, user=bob)
+    assert "Approve and publish" in client.get(review).content.decode()
+    for person in (bob, carol):
+        client.force_login(person)
+        response = client.get(review)
+        assert "Approve and publish" not in response.content.decode()
+
+
+def test_a_published_entry_offers_no_delete(client, alice, make_entry):
+    entry = make_entry()
+    services.entry_save_draft(entry=entry, manual=entry.manual, user=alice, data={"body": "New words."})
+    client.force_login(alice)
+    page = client.get(f"/manuals/{entry.manual.slug}/{entry.slug}/edit/").content.decode()
+    assert "Save draft" in page and "Delete draft" not in page

@@ -251,3 +251,20 @@ def test_the_review_queue_tells_other_managers_a_request_waits(client, manual, a
     assert "Turning off four-eyes approval waits for you" in client.get("/manuals/service/review/").content.decode()
     client.force_login(alice)
     assert "Turning off four-eyes approval waits for you" not in client.get("/manuals/service/review/").content.decode()
+
+
+def test_the_requester_withdraws_their_own_request_from_the_settings_page(client, manual, alice, mallory):
+    services.manual_four_eyes_set(manual=manual, user=alice, on=False)
+    client.force_login(alice)
+    page = client.get("/manuals/service/settings/").content.decode()
+    assert "Withdraw my request" in page
+    client.post("/manuals/service/settings/four-eyes/", {"decision": "decline"})
+    manual.refresh_from_db()
+    assert manual.require_second_approver and not manual.four_eyes_off_pending
+    assert reason(manual) == "Request to turn off four-eyes approval withdrawn by alice; it stays on"
+
+    # Another manager sees no request to withdraw: only the requester can take it back.
+    services.manual_four_eyes_set(manual=manual, user=alice, on=False)
+    client.force_login(mallory)
+    page = client.get("/manuals/service/settings/").content.decode()
+    assert "Withdraw my request" not in page and "Decline" in page
