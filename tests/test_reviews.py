@@ -342,3 +342,30 @@ def test_the_reviews_page_sends_reminders_now_and_starts_them(
     assert "next run 2 Mar 2026, 09:00" in page  # the periodic work's next run sends them
     assert reminders().count() == 1
     assert ReminderSchedule.objects.get().changed_by == alice
+
+
+def test_a_reminder_says_what_is_due_and_when_and_the_due_day_is_not_yet_overdue(clock, make_entry, carol):
+    entry = make_entry(review_every_months=1, owner_user=carol)
+    title, manual = entry.live_version.title, entry.manual.title
+    clock.move_to(datetime(2026, 2, 28, 9, 0, tzinfo=UTC))  # the due day itself
+    review_reminders_send()
+    note = reminders().get()
+    assert note.kind == NotificationKind.REVIEW_DUE_SOON
+    assert note.title == f"Review “{title}” by 28 February 2026"
+    assert note.body == (
+        f"“{title}” in {manual} is due for review on 28 February 2026. "
+        "Revise it, or record that it was reviewed with no change."
+    )
+    clock.move_to(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    review_reminders_send()
+    late = reminders().get(kind=NotificationKind.REVIEW_OVERDUE)
+    assert late.title == f"Review overdue: “{title}”"
+    assert late.body.startswith(f"“{title}” in {manual} was due for review on 28 February 2026. Revise it")
+
+
+def test_an_entry_whose_owner_has_left_reminds_the_managers(clock, make_entry, alice, mallory):
+    gone = _user("gone", "Agents", is_active=False)
+    make_entry(review_every_months=1, owner_user=gone)
+    clock.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    review_reminders_send()
+    assert sorted(n.user.username for n in reminders()) == ["alice", "mallory"]
