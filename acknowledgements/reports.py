@@ -145,6 +145,7 @@ class PersonRow(_Counts):
     applicable: list[EntryRow] = field(default_factory=list, repr=False)
     done_ids: frozenset[int] = frozenset()
     late: bool = False  # joined long enough ago for anything asked of them to be overdue
+    missing_items: list[Missing] = field(default_factory=list, repr=False)  # filled for the people view's page
 
     def missing(self, cutoff: date) -> list[Missing]:
         """The entries they have not acknowledged, overdue ones first, then in the manual's order."""
@@ -306,14 +307,14 @@ def _live_entries(manual: Manual) -> list[EntryRow]:
 def _past_entries(snapshot: selectors.ManualSnapshot) -> list[EntryRow]:
     """The entries of a past view with the version each asked for then: the newest material change up to the
     version shown (or the first version, which asks everyone whatever it is called). One query."""
-    versions = snapshot.entries
+    pages = snapshot.pages
     newest_material = (
         EntryVersion.objects.filter(entry_id=OuterRef("entry_id"), number__lte=OuterRef("number"))
         .filter(Q(is_material=True) | Q(number=1))
         .order_by("-number")
         .values("id")[:1]
     )
-    required_ids = EntryVersion.objects.filter(pk__in=[v.pk for v in versions]).values(
+    required_ids = EntryVersion.objects.filter(pk__in=[p.version.pk for p in pages]).values(
         required_id=Subquery(newest_material)
     )
     required = {
@@ -323,12 +324,12 @@ def _past_entries(snapshot: selectors.ManualSnapshot) -> list[EntryRow]:
         )
     }
     rows = []
-    for version in versions:
-        if version.entry_id not in required:
+    for page in pages:
+        if page.version.entry_id not in required:
             continue
-        number, at, audience = required[version.entry_id]
+        number, at, audience = required[page.version.entry_id]
         rows.append(
-            EntryRow(entry_id=version.entry_id, slug=version.entry_slug, title=version.title, url=version.url,
+            EntryRow(entry_id=page.version.entry_id, slug=page.entry_slug, title=page.version.title, url=page.url,
                      required=number, asked_at=at, audience=frozenset(audience or ()))
         )  # fmt: skip
     return rows
