@@ -101,7 +101,7 @@ class EntryRow(_Counts):
     title: str
     url: str
     required: int  # the version number each person must have acknowledged, or a later one
-    asked_at: datetime  # when that version was approved
+    asked_at: datetime  # when that version asked (``obligations.asked_since``: approved, or the manual opened)
     audience: frozenset[str]  # team slugs; empty for everyone
     asked_on: date = date.min  # ``asked_at`` as a local date
     asked: int = 0
@@ -246,10 +246,10 @@ def ack_report(
     filters = filters or ReportFilters()
     if edition is not None:
         until: datetime | None = edition.released_at
-        entries = _past_entries(selectors.edition_snapshot(edition))
+        entries = _past_entries(selectors.edition_snapshot(edition), manual, until)
     elif as_of is not None:
         until = as_of
-        entries = _past_entries(selectors.manual_snapshot_as_of(manual, as_of, bodies=False))
+        entries = _past_entries(selectors.manual_snapshot_as_of(manual, as_of, bodies=False), manual, until)
     else:
         until = None
         entries = _live_entries(manual)
@@ -288,7 +288,10 @@ def ack_report(
 
 
 def _live_entries(manual: Manual) -> list[EntryRow]:
-    """Live entries that ask for acknowledgement, with the version they ask for. One query."""
+    """Live entries that ask for acknowledgement, with the version they ask for. One query; none while the manual
+    is closed to readers, when nothing is asked."""
+    if manual.opened_at is None:
+        return []
     base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
     rows = (
         Entry.objects.live()
@@ -298,15 +301,18 @@ def _live_entries(manual: Manual) -> list[EntryRow]:
                      "ack_version__audience")
     )  # fmt: skip
     return [
-        EntryRow(entry_id=pk, slug=slug, title=title, url=f"{base}{slug}/", required=number, asked_at=at,
-                 audience=frozenset(audience or ()))
+        EntryRow(entry_id=pk, slug=slug, title=title, url=f"{base}{slug}/", required=number,
+                 asked_at=obligations.asked_since(at, manual.opened_at), audience=frozenset(audience or ()))
         for pk, slug, title, number, at, audience in rows
     ]  # fmt: skip
 
 
-def _past_entries(snapshot: selectors.ManualSnapshot) -> list[EntryRow]:
+def _past_entries(snapshot: selectors.ManualSnapshot, manual: Manual, until: datetime) -> list[EntryRow]:
     """The entries of a past view with the version each asked for then: the newest material change up to the
-    version shown (or the first version, which asks everyone whatever it is called). One query."""
+    version shown (or the first version, which asks everyone whatever it is called). One query; none before the
+    manual was opened to readers (``until`` the moment of the view)."""
+    if manual.opened_at is None or manual.opened_at > until:
+        return []
     pages = snapshot.pages
     newest_material = (
         EntryVersion.objects.filter(entry_id=OuterRef("entry_id"), number__lte=OuterRef("number"))
@@ -330,7 +336,8 @@ def _past_entries(snapshot: selectors.ManualSnapshot) -> list[EntryRow]:
         number, at, audience = required[page.version.entry_id]
         rows.append(
             EntryRow(entry_id=page.version.entry_id, slug=page.entry_slug, title=page.version.title, url=page.url,
-                     required=number, asked_at=at, audience=frozenset(audience or ()))
+                     required=number, asked_at=obligations.asked_since(at, manual.opened_at),
+                     audience=frozenset(audience or ()))
         )  # fmt: skip
     return rows
 
