@@ -2,10 +2,11 @@
 
 Each live entry asks its audience (the teams named on its ``ack_version``, or everyone) to acknowledge that
 version: the newest material change. Acknowledging it or any later version counts, so a minor fix asks nobody
-again. A person has the manual's ``ack_days`` to do it, counted from the version's approval (or from the day they
-joined, if later); past that it is overdue. Only active people are asked. An administrator (a superuser) is asked
-as a member of their teams only: one in none of the teams an entry is for is not asked, and one in no team at
-all is not asked even what is for everyone, since administering the site is not reading the manual.
+again. A person has the manual's ``ack_days`` to do it, counted from the version's approval (or from the day the
+manual was opened to readers, or the day they joined, if later); past that it is overdue. A manual closed to
+readers asks nothing of anyone: they cannot open it. Only active people are asked. An administrator (a superuser)
+is asked as a member of their teams only: one in none of the teams an entry is for is not asked, and one in no
+team at all is not asked even what is for everyone, since administering the site is not reading the manual.
 
 The person's home page and the entry page (``states_for``), the reminders (``obligations``), the managers'
 report and the dashboard built on it (``is_asked``, ``is_done``, ``overdue_cutoff`` over ``readers``), and the
@@ -42,8 +43,22 @@ def is_asked(audience: Iterable[str] | None, team_slugs: Iterable[str], *, admin
     return applies_to(audience, team_slugs)
 
 
+def asked_since(approved_at: datetime, opened_at: datetime | None) -> datetime | None:
+    """When a version asks its audience: from its approval, or from its manual's opening to readers if that came
+    later. None while the manual is closed (``opened_at`` None): nothing is asked of people who cannot open it."""
+    if opened_at is None:
+        return None
+    return max(approved_at, opened_at)
+
+
+def is_open_asking(entry: Entry) -> bool:
+    """Whether a live entry with an ``ack_version`` asks anyone now: its manual is open to readers."""
+    return entry.manual.opened_at is not None
+
+
 def due_date(*, asked_at: datetime, joined_at: datetime | None, days: int) -> date:
-    """The last day to acknowledge: ``days`` after the version was approved, or after the person joined if later."""
+    """The last day to acknowledge: ``days`` after the version asked (``asked_since``), or after the person joined
+    if later."""
     start = max(asked_at, joined_at) if joined_at else asked_at
     return timezone.localdate(start) + timedelta(days=days)
 
@@ -109,7 +124,11 @@ def states_for(user, entries) -> list[AckState]:
         return []
     teams, administrator = user_team_slugs(user), user.is_superuser
     applying = [
-        e for e in entries if e.ack_version_id and is_asked(e.ack_version.audience, teams, administrator=administrator)
+        e
+        for e in entries
+        if e.ack_version_id
+        and is_open_asking(e)
+        and is_asked(e.ack_version.audience, teams, administrator=administrator)
     ]
     latest = latest_acks(user, [e.pk for e in applying])
     states = []
@@ -122,7 +141,8 @@ def states_for(user, entries) -> list[AckState]:
                 acknowledged=ack.version if ack else None,
                 acknowledged_at=ack.acknowledged_at if ack else None,
                 due=due_date(
-                    asked_at=entry.ack_version.approved_at, joined_at=user.date_joined, days=entry.manual.ack_days
+                    asked_at=asked_since(entry.ack_version.approved_at, entry.manual.opened_at),
+                    joined_at=user.date_joined, days=entry.manual.ack_days,
                 ),
             )  # fmt: skip
         )
@@ -138,8 +158,13 @@ def entry_state(entry: Entry, user) -> AckState | None:
 
 
 def asking_entries():
-    """Live entries that ask for acknowledgement, with the version they ask for and the manual's days."""
-    return Entry.objects.live().filter(ack_version__isnull=False).select_related("ack_version", "manual")
+    """Live entries that ask for acknowledgement (in manuals open to readers), with the version they ask for and
+    the manual's days."""
+    return (
+        Entry.objects.live()
+        .filter(ack_version__isnull=False, manual__opened_at__isnull=False)
+        .select_related("ack_version", "manual")
+    )
 
 
 def pending_for(user) -> list[AckState]:
@@ -209,18 +234,22 @@ class Obligation:
 
 def obligations(entries: list[Entry], people: list[Reader]) -> Iterator[Obligation]:
     """Every (entry, person) pair in which the entry asks the person, with its due date and whether it is done.
-    ``entries`` have ``ack_version`` and ``manual`` loaded; one query for the acknowledgements that answer them."""
+    Entries of a manual closed to readers ask nobody. ``entries`` have ``ack_version`` and ``manual`` loaded; one
+    query for the acknowledgements that answer them."""
     if not entries:
         return
     done = _done_pairs(entries)
     for entry in entries:
         version = entry.ack_version
+        if not is_open_asking(entry):
+            continue
+        asked_at = asked_since(version.approved_at, entry.manual.opened_at)
         for person in people:
             if not is_asked(version.audience, person.teams, administrator=person.administrator):
                 continue
             yield Obligation(
                 entry=entry, user_id=person.user_id, done=(person.user_id, entry.pk) in done,
-                due=due_date(asked_at=version.approved_at, joined_at=person.joined, days=entry.manual.ack_days),
+                due=due_date(asked_at=asked_at, joined_at=person.joined, days=entry.manual.ack_days),
             )  # fmt: skip
 
 

@@ -37,8 +37,8 @@ def ack_reminders_queue(*, today: date | None = None) -> int:
     entries = list(
         obligations.asking_entries()
         .select_related("live_version")
-        .only("id", "slug", "manual__slug", "manual__title", "manual__ack_days", "ack_version__number",
-              "ack_version__audience", "ack_version__approved_at", "live_version__title")
+        .only("id", "slug", "manual__slug", "manual__title", "manual__ack_days", "manual__opened_at",
+              "ack_version__number", "ack_version__audience", "ack_version__approved_at", "live_version__title")
         .order_by("manual__title", "live_version__title", "id")
     )  # fmt: skip
     if not entries:

@@ -101,7 +101,7 @@ class EntryRow(_Counts):
     title: str
     url: str
     required: int  # the version number each person must have acknowledged, or a later one
-    asked_at: datetime  # when that version was approved
+    asked_at: datetime  # when that version asked (``obligations.asked_since``: approved, or the manual opened)
     audience: frozenset[str]  # team slugs; empty for everyone
     asked_on: date = date.min  # ``asked_at`` as a local date
     asked: int = 0
@@ -145,6 +145,7 @@ class PersonRow(_Counts):
     applicable: list[EntryRow] = field(default_factory=list, repr=False)
     done_ids: frozenset[int] = frozenset()
     late: bool = False  # joined long enough ago for anything asked of them to be overdue
+    missing_items: list[Missing] = field(default_factory=list, repr=False)  # filled for the people view's page
 
     def missing(self, cutoff: date) -> list[Missing]:
         """The entries they have not acknowledged, overdue ones first, then in the manual's order."""
@@ -245,10 +246,10 @@ def ack_report(
     filters = filters or ReportFilters()
     if edition is not None:
         until: datetime | None = edition.released_at
-        entries = _past_entries(selectors.edition_snapshot(edition))
+        entries = _past_entries(selectors.edition_snapshot(edition), manual, until)
     elif as_of is not None:
         until = as_of
-        entries = _past_entries(selectors.manual_snapshot_as_of(manual, as_of, bodies=False))
+        entries = _past_entries(selectors.manual_snapshot_as_of(manual, as_of, bodies=False), manual, until)
     else:
         until = None
         entries = _live_entries(manual)
@@ -287,7 +288,10 @@ def ack_report(
 
 
 def _live_entries(manual: Manual) -> list[EntryRow]:
-    """Live entries that ask for acknowledgement, with the version they ask for. One query."""
+    """Live entries that ask for acknowledgement, with the version they ask for. One query; none while the manual
+    is closed to readers, when nothing is asked."""
+    if manual.opened_at is None:
+        return []
     base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
     rows = (
         Entry.objects.live()
@@ -297,23 +301,26 @@ def _live_entries(manual: Manual) -> list[EntryRow]:
                      "ack_version__audience")
     )  # fmt: skip
     return [
-        EntryRow(entry_id=pk, slug=slug, title=title, url=f"{base}{slug}/", required=number, asked_at=at,
-                 audience=frozenset(audience or ()))
+        EntryRow(entry_id=pk, slug=slug, title=title, url=f"{base}{slug}/", required=number,
+                 asked_at=obligations.asked_since(at, manual.opened_at), audience=frozenset(audience or ()))
         for pk, slug, title, number, at, audience in rows
     ]  # fmt: skip
 
 
-def _past_entries(snapshot: selectors.ManualSnapshot) -> list[EntryRow]:
+def _past_entries(snapshot: selectors.ManualSnapshot, manual: Manual, until: datetime) -> list[EntryRow]:
     """The entries of a past view with the version each asked for then: the newest material change up to the
-    version shown (or the first version, which asks everyone whatever it is called). One query."""
-    versions = snapshot.entries
+    version shown (or the first version, which asks everyone whatever it is called). One query; none before the
+    manual was opened to readers (``until`` the moment of the view)."""
+    if manual.opened_at is None or manual.opened_at > until:
+        return []
+    pages = snapshot.pages
     newest_material = (
         EntryVersion.objects.filter(entry_id=OuterRef("entry_id"), number__lte=OuterRef("number"))
         .filter(Q(is_material=True) | Q(number=1))
         .order_by("-number")
         .values("id")[:1]
     )
-    required_ids = EntryVersion.objects.filter(pk__in=[v.pk for v in versions]).values(
+    required_ids = EntryVersion.objects.filter(pk__in=[p.version.pk for p in pages]).values(
         required_id=Subquery(newest_material)
     )
     required = {
@@ -323,13 +330,14 @@ def _past_entries(snapshot: selectors.ManualSnapshot) -> list[EntryRow]:
         )
     }
     rows = []
-    for version in versions:
-        if version.entry_id not in required:
+    for page in pages:
+        if page.version.entry_id not in required:
             continue
-        number, at, audience = required[version.entry_id]
+        number, at, audience = required[page.version.entry_id]
         rows.append(
-            EntryRow(entry_id=version.entry_id, slug=version.entry_slug, title=version.title, url=version.url,
-                     required=number, asked_at=at, audience=frozenset(audience or ()))
+            EntryRow(entry_id=page.version.entry_id, slug=page.entry_slug, title=page.version.title, url=page.url,
+                     required=number, asked_at=obligations.asked_since(at, manual.opened_at),
+                     audience=frozenset(audience or ()))
         )  # fmt: skip
     return rows
 

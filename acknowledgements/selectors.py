@@ -37,7 +37,7 @@ def changed_since(user, since: datetime | None, *, limit: int = 20) -> list[Entr
     teams = user_team_slugs(user)
     versions = (
         EntryVersion.objects.filter(approved_at__gt=since, entry__live_version__isnull=False,
-                                    entry__retired_at__isnull=True)
+                                    entry__retired_at__isnull=True, entry__manual__opened_at__isnull=False)
         .select_related("entry", "entry__manual")
         .defer("body", "body_html", "entry__body", "entry__body_html")
         .order_by("-approved_at")[:200]

@@ -6,6 +6,34 @@ from policies.models import Channel, Entry
 from .models import FeedbackStatus, Source
 
 
+class EntryTitleField(forms.CharField):
+    """An entry of the manual typed as its title (any case) or its web address (slug), in a box that suggests the
+    live entries' titles as you type (the ``feedback/_entry_titles.html`` datalist). Cleans to the ``Entry``, or
+    None when left empty; a title no entry has is an error naming what was typed. The form sets ``manual``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"list": "entry-titles", "autocomplete": "off", "class": "feedback-entry",
+                                   "placeholder": "Type an entry's title"}),
+        )  # fmt: skip
+        super().__init__(**kwargs)
+        self.manual = None
+
+    def clean(self, value):
+        typed = " ".join((super().clean(value) or "").split())
+        if not typed:
+            return None
+        entries = Entry.objects.filter(manual=self.manual)
+        entry = (
+            entries.filter(title__iexact=typed).order_by("-live_version").first() or entries.filter(slug=typed).first()
+        )
+        if entry is None:
+            raise forms.ValidationError(f"No entry is called “{typed}”. Pick one of the titles suggested as you type.")
+        return entry
+
+
 class SendForm(forms.Form):
     text = forms.CharField(
         label="Suggest a change",
@@ -25,13 +53,13 @@ class RecordForm(forms.Form):
     customer_reference = forms.CharField(
         label="Customer reference", max_length=100, required=False, help_text="A case or order number, if any."
     )
-    entry = forms.ModelChoiceField(queryset=Entry.objects.none(), required=False, empty_label="None yet")
+    entry = EntryTitleField(label="Entry", required=False, help_text="The entry it is about, if any: type its title.")
     text = forms.CharField(label="What they said", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, manual, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("received_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = Entry.objects.filter(manual=manual).order_by("title")
+        self.fields["entry"].manual = manual
 
 
 class ImportUploadForm(forms.Form):
@@ -50,20 +78,8 @@ class StatusForm(forms.Form):
     """
 
     status = forms.ChoiceField(choices=FeedbackStatus.choices)
-    entry = forms.CharField(required=False, max_length=300)
+    entry = EntryTitleField(required=False)
 
     def __init__(self, *args, manual, **kwargs):
         super().__init__(*args, **kwargs)
-        self.manual = manual
-
-    def clean_entry(self):
-        typed = " ".join(self.cleaned_data["entry"].split())
-        if not typed:
-            return None
-        entries = Entry.objects.filter(manual=self.manual)
-        entry = (
-            entries.filter(title__iexact=typed).order_by("-live_version").first() or entries.filter(slug=typed).first()
-        )
-        if entry is None:
-            raise forms.ValidationError(f"No entry is called “{typed}”. Pick one of the titles suggested as you type.")
-        return entry
+        self.fields["entry"].manual = manual

@@ -80,3 +80,9 @@ def feedback_answered_since(manual: Manual, since) -> dict[str, list[FeedbackIte
     for item in items.select_related("entry", "closing_version").order_by("received_on", "pk"):
         answered.setdefault(item.entry.slug, []).append(item)
     return answered
+
+
+def feedback_entries(manual: Manual) -> QuerySet[Entry]:
+    """Every entry of ``manual`` by title, with what the entry filter and the entry boxes' suggestions (the live
+    ones) need."""
+    return Entry.objects.filter(manual=manual).order_by("title").only("slug", "title", "live_version", "retired_at")

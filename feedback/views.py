@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from policies import selectors as policy_selectors
-from policies.models import Channel, Entry
+from policies.models import Channel
 from policies.permissions import can_send_feedback, can_triage_feedback, require
 
 from . import selectors, services
@@ -108,9 +108,7 @@ def board(request: HttpRequest, manual: str) -> HttpResponse:
         "filtered": any(filters.values()),
         "query": query.urlencode(),
         # The filter lists them all; an item's entry box suggests the titles of the live ones as you type.
-        "entries": Entry.objects.filter(manual=manual_obj)
-        .order_by("title")
-        .only("slug", "title", "live_version", "retired_at"),
+        "entries": selectors.feedback_entries(manual_obj),
         "channels": Channel.choices,
         "sources": Source.choices,
         "ages": [("7", "Older than 7 days"), ("30", "Older than 30 days"), ("90", "Older than 90 days")],
@@ -167,7 +165,8 @@ def record(request: HttpRequest, manual: str) -> HttpResponse:
         services.feedback_record(manual=manual_obj, user=request.user, **form.cleaned_data)
         messages.success(request, "Recorded. It is on the board under New.")
         return redirect(_board_url(manual_obj))
-    return render(request, "feedback/record.html", {"manual": manual_obj, "nav": "feedback", "form": form})
+    context = {"manual": manual_obj, "nav": "feedback", "form": form, "entries": selectors.feedback_entries(manual_obj)}
+    return render(request, "feedback/record.html", context, status=400 if form.errors else 200)
 
 
 def _import_page(request: HttpRequest, manual, form, error: str = "", status: int = 200) -> HttpResponse:

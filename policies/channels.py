@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .models import Channel, EntryKind, EntryVersion
 from .models.parts import target_rows
-from .selectors import ManualSnapshot
+from .selectors import ManualSnapshot, PageVersion
 
 KIND_HEADINGS = {
     EntryKind.POLICY: "Policies", EntryKind.PROCEDURE: "Procedures", EntryKind.PROTOCOL: "Protocols",
@@ -34,9 +34,9 @@ class ChannelPage:
     channel: str
     label: str
     served: bool
-    targets: list[dict] = field(default_factory=list)  # rows, each with ``version`` (the standard it comes from)
-    scripts: list[tuple[EntryVersion, list[dict]]] = field(default_factory=list)  # (protocol, its scripts here)
-    by_kind: list[tuple[str, list[EntryVersion]]] = field(default_factory=list)  # (kind label, entries)
+    targets: list[dict] = field(default_factory=list)  # rows, each with ``page`` (the standard it comes from)
+    scripts: list[tuple[PageVersion, list[dict]]] = field(default_factory=list)  # (protocol, its scripts here)
+    by_kind: list[tuple[str, list[PageVersion]]] = field(default_factory=list)  # (kind label, entries)
 
     @property
     def is_empty(self) -> bool:
@@ -69,15 +69,16 @@ def channel_page(snapshot: ManualSnapshot, channel: str) -> ChannelPage:
     for it, and the entries that name it, by kind in reading order."""
     label = dict(Channel.choices)[channel]
     page = ChannelPage(channel, label, channel in (snapshot.manual.channels or []))
-    kinds: dict[str, list[EntryVersion]] = {}
-    for version in snapshot.entries:
+    kinds: dict[str, list[PageVersion]] = {}
+    for entry_page in snapshot.pages:
+        version = entry_page.version
         for row in target_rows(version.targets):
             if row["channel"] in (channel, ""):
-                page.targets.append({**row, "version": version})
+                page.targets.append({**row, "page": entry_page})
         scripts = [s for s in version.scripts or [] if s["channel"] == channel]
         if scripts:
-            page.scripts.append((version, scripts))
+            page.scripts.append((entry_page, scripts))
         if _applies(version, channel):
-            kinds.setdefault(version.kind, []).append(version)
+            kinds.setdefault(version.kind, []).append(entry_page)
     page.by_kind = [(heading, kinds[kind]) for kind, heading in KIND_HEADINGS.items() if kind in kinds]
     return page

@@ -18,6 +18,7 @@ Receivers get ``sender`` (the model class) and keyword arguments named after wha
     entry_reinstated: entry, user
     entry_deleted: manual, entry_id, slug, title, user
     edition_released: edition, user
+    manual_opened: manual, user             (a manual closed to readers was opened to them)
 """
 
 import functools
@@ -38,6 +39,7 @@ entry_retired = Signal()
 entry_reinstated = Signal()
 entry_deleted = Signal()
 edition_released = Signal()
+manual_opened = Signal()
 # Sent inside the publishing transaction (not after it): entry, version, user, answers (ids of feedback items the
 # version answers). For work that must commit or roll back with the publication.
 version_going_live = Signal()

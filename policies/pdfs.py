@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from io import BytesIO
 
@@ -142,7 +143,7 @@ def pdf_snapshot(pdf: StoredPDF) -> tuple[selectors.ManualSnapshot, dict]:
     snapshot = selectors.manual_snapshot(pdf.manual)
     if pdf.kind == PDFKind.ONBOARDING:
         chosen = set(pdf.params.get("sections", []))
-        snapshot.sections = [s for s in snapshot.sections if s.slug in chosen]
+        snapshot = replace(snapshot, sections=tuple(s for s in snapshot.sections if s.slug in chosen))
         return snapshot, {"role": pdf.params.get("role", ""), "name": pdf.params.get("name", ""), "signoff": True}
     return snapshot, {}
 

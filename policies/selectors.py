@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
@@ -20,10 +20,26 @@ from .rendering.markdown import resolve_entry_links
 from .values import bodies_as_shown
 
 
-@dataclass
+@dataclass(frozen=True)
+class PageVersion:
+    """A published version as one page of a view of the manual (live, as of a date, or an edition): its entry's
+    slug and page address in that view, and its text with the links between entries resolved for that view
+    (``html``, filled by ``ManualSnapshot.with_html``; empty until then, and where the page shows titles only)."""
+
+    version: EntryVersion
+    entry_slug: str
+    url: str
+    html: str = ""
+
+
+@dataclass(frozen=True)
 class SectionView:
+    """A section of a view of the manual with its pages in reading order. ``intro_html`` is the section's
+    introduction, its links resolved for the view once ``ManualSnapshot.with_html`` has run."""
+
     section: Section
-    entries: list[EntryVersion] = field(default_factory=list)
+    pages: tuple[PageVersion, ...] = ()
+    intro_html: str = ""
 
     @property
     def title(self) -> str:
@@ -34,16 +50,18 @@ class SectionView:
         return self.section.slug
 
 
-@dataclass
+@dataclass(frozen=True)
 class ManualSnapshot:
     """What readers see of a manual: its published entries, grouped by section in reading order.
 
-    Each ``EntryVersion`` in it carries ``url`` (its page) and ``entry_slug``; ``with_html`` resolves the
-    stored links between entries for the page or the document the snapshot is shown in.
+    Each page (``PageVersion``) carries its entry's slug and page address; ``with_html`` returns the snapshot
+    with the stored links between entries resolved for the page or the document it is shown in, in the
+    manual's statements (``mission_html``, ``vision_html``), the section intros and (with ``bodies``) every
+    version's text.
     """
 
     manual: Manual
-    sections: list[SectionView]
+    sections: tuple[SectionView, ...]
     made_at: datetime
     as_of: datetime | None = None
     version_label: str = ""
@@ -51,18 +69,25 @@ class ManualSnapshot:
     home_url: str = ""
     pdf_url: str = ""
     print_url: str = ""
+    mission_html: str = ""
+    vision_html: str = ""
 
     @property
     def is_past(self) -> bool:
         return self.as_of is not None or self.edition is not None
 
     @property
+    def pages(self) -> list[PageVersion]:
+        return [page for section in self.sections for page in section.pages]
+
+    @property
     def entries(self) -> list[EntryVersion]:
-        return [version for section in self.sections for version in section.entries]
+        """The published versions, in reading order."""
+        return [page.version for page in self.pages]
 
     @property
     def entry_count(self) -> int:
-        return sum(len(section.entries) for section in self.sections)
+        return sum(len(section.pages) for section in self.sections)
 
     @property
     def last_published_at(self) -> datetime | None:
@@ -70,26 +95,34 @@ class ManualSnapshot:
 
     def page_urls(self) -> dict[int | str, str]:
         """Each entry's page, by entry id and by slug (the two ways stored links name an entry)."""
-        urls: dict[int | str, str] = {v.entry_id: v.url for v in self.entries}
-        urls.update({v.entry_slug: v.url for v in self.entries})
+        urls: dict[int | str, str] = {p.version.entry_id: p.url for p in self.pages}
+        urls.update({p.entry_slug: p.url for p in self.pages})
         return urls
 
     def anchor_urls(self) -> dict[int | str, str]:
         """Each entry's anchor in the one-page document, by entry id and by slug."""
-        urls: dict[int | str, str] = {v.entry_id: f"#entry-{v.entry_slug}" for v in self.entries}
-        urls.update({v.entry_slug: f"#entry-{v.entry_slug}" for v in self.entries})
+        urls: dict[int | str, str] = {p.version.entry_id: f"#entry-{p.entry_slug}" for p in self.pages}
+        urls.update({p.entry_slug: f"#entry-{p.entry_slug}" for p in self.pages})
         return urls
 
-    def with_html(self, urls: dict[int, str], *, bodies: bool = True) -> ManualSnapshot:
-        """Resolve the links between entries to ``urls``: in the manual's statements and section intros, and
-        (with ``bodies``) in every version's body, set as ``html``."""
-        for version in self.entries if bodies else ():
-            version.html = resolve_entry_links(version.body_html, urls)
-        self.manual.mission_html_resolved = resolve_entry_links(self.manual.mission_html, urls)
-        self.manual.vision_html_resolved = resolve_entry_links(self.manual.vision_html, urls)
-        for section in self.sections:
-            section.intro_html = resolve_entry_links(section.section.intro_html, urls)
-        return self
+    def with_html(self, urls: dict[int | str, str], *, bodies: bool = True) -> ManualSnapshot:
+        """The snapshot with the links between entries resolved to ``urls``: in the manual's statements and
+        section intros, and (with ``bodies``) in every page's text."""
+
+        def resolved(page: PageVersion) -> PageVersion:
+            return replace(page, html=resolve_entry_links(page.version.body_html, urls)) if bodies else page
+
+        sections = tuple(
+            replace(view, intro_html=resolve_entry_links(view.section.intro_html, urls),
+                    pages=tuple(resolved(page) for page in view.pages))
+            for view in self.sections
+        )  # fmt: skip
+        return replace(
+            self,
+            sections=sections,
+            mission_html=resolve_entry_links(self.manual.mission_html, urls),
+            vision_html=resolve_entry_links(self.manual.vision_html, urls),
+        )
 
 
 def manual_list(user) -> list[Manual]:
@@ -132,30 +165,36 @@ def manual_snapshot(manual: Manual, *, bodies: bool = True) -> ManualSnapshot:
     return _group(manual, sections, versions)
 
 
-def _group(manual, sections, versions, *, entries=None, query: str = "") -> ManualSnapshot:
+def _group(
+    manual, sections, versions, *, entries=None, query: str = "", as_of: datetime | None = None
+) -> ManualSnapshot:
     """Group versions under sections in reading order.
 
     An entry's section, order and slug come from ``entries`` (entry id -> the entry as it was then, for a past
     view) or else from the entry itself. ``query`` is appended to every URL (``?as_of=...`` for a past view).
     """
-    by_section = {s.pk: SectionView(section=s) for s in sections}
     base = reverse("policies:manual_home", kwargs={"manual": manual.slug})
+    placed_by_section: dict[int, list[tuple[tuple[int, int], PageVersion]]] = {s.pk: [] for s in sections}
     for version in versions:
         placed = entries[version.entry_id] if entries is not None else version.entry
-        version.entry_slug, section_id, version.place = placed.slug, placed.section_id, placed.order
-        version.url = f"{base}{version.entry_slug}/{query}"
-        view = by_section.get(section_id)
-        if view is not None:
-            view.entries.append(version)
-    for view in by_section.values():
-        view.entries.sort(key=lambda v: (v.place, v.entry_id))
+        page = PageVersion(version=version, entry_slug=placed.slug, url=f"{base}{placed.slug}/{query}")
+        if placed.section_id in placed_by_section:
+            placed_by_section[placed.section_id].append(((placed.order, version.entry_id), page))
+    views = tuple(
+        SectionView(section=s, intro_html=s.intro_html,
+                    pages=tuple(page for _key, page in sorted(placed_by_section[s.pk], key=lambda kp: kp[0])))
+        for s in sections
+    )  # fmt: skip
     return ManualSnapshot(
         manual=manual,
-        sections=list(by_section.values()),
+        sections=views,
         made_at=timezone.now(),
+        as_of=as_of,
         home_url=f"{base}{query}",
         print_url=reverse("policies:manual_print", kwargs={"manual": manual.slug}) + query,
         pdf_url=reverse("policies:manual_pdf", kwargs={"manual": manual.slug}) + query,
+        mission_html=manual.mission_html,
+        vision_html=manual.vision_html,
     )
 
 
@@ -341,9 +380,7 @@ def manual_snapshot_as_of(manual: Manual, when: datetime, *, bodies: bool = True
         for v in EntryVersion.objects.filter(id__in=newest.values("version_id")).defer(*_unread(bodies))
         if v.entry_id in entries and entries[v.entry_id].retired_at is None
     ]
-    snapshot = _group(then_manual, sections, versions, entries=entries, query=f"?as_of={_as_of_param(when)}")
-    snapshot.as_of = when
-    return snapshot
+    return _group(then_manual, sections, versions, entries=entries, query=f"?as_of={_as_of_param(when)}", as_of=when)
 
 
 def _as_of_param(when: datetime) -> str:
@@ -353,9 +390,9 @@ def _as_of_param(when: datetime) -> str:
 
 def entry_as_of(snapshot: ManualSnapshot, slug: str) -> EntryVersion:
     """An entry of a past view, found by its slug at that time; 404 if readers could not see it then."""
-    for version in snapshot.entries:
-        if version.entry_slug == slug:
-            return version
+    for page in snapshot.pages:
+        if page.entry_slug == slug:
+            return page.version
     raise Http404("That entry was not in the published manual at that time.")
 
 
@@ -388,24 +425,26 @@ def edition_snapshot(edition: Edition) -> ManualSnapshot:
     )  # fmt: skip
     sections = list(edition.sections.order_by("order"))
     base = reverse("policies:edition_detail", kwargs={"manual": manual.slug, "edition": edition.label})
-    views = {
-        s.pk: SectionView(section=Section(pk=s.section_id, title=s.title, slug=s.slug, intro_html=s.intro_html))
-        for s in sections
-    }
+    pages: dict[int, list[PageVersion]] = {s.pk: [] for s in sections}
     for item in edition.items.select_related("version").order_by("edition_section__order", "order"):
-        version = item.version
-        version.entry_slug = item.slug
-        version.url = f"{base}{item.slug}/"
-        views[item.edition_section_id].entries.append(version)
+        pages[item.edition_section_id].append(PageVersion(version=item.version, entry_slug=item.slug,
+                                                          url=f"{base}{item.slug}/"))  # fmt: skip
+    views = tuple(
+        SectionView(section=Section(pk=s.section_id, title=s.title, slug=s.slug, intro_html=s.intro_html),
+                    pages=tuple(pages[s.pk]), intro_html=s.intro_html)
+        for s in sections
+    )  # fmt: skip
     return ManualSnapshot(
         manual=front,
-        sections=list(views.values()),
+        sections=views,
         made_at=timezone.now(),
         version_label=f"Edition {edition.label}, released {_day(edition.released_at)}",
         edition=edition,
         home_url=base,
         print_url=f"{base}print/",
         pdf_url=reverse("policies:edition_pdf", kwargs={"manual": manual.slug, "edition": edition.label}),
+        mission_html=front.mission_html,
+        vision_html=front.vision_html,
     )
 
 
@@ -429,18 +468,18 @@ def snapshot_changes(
     With ``summaries``, each revised or new entry lists the change summaries of the versions in between
     (one query).
     """
-    old = {v.entry_id: v for v in (before.entries if before else [])}
-    new = {v.entry_id: v for v in after.entries}
+    old = {p.version.entry_id: p for p in (before.pages if before else [])}
+    new = {p.version.entry_id: p for p in after.pages}
     changes: list[EntryChange] = []
-    for entry_id, version in new.items():
-        previous = old.get(entry_id)
+    for entry_id, page in new.items():
+        version, previous = page.version, old.get(entry_id)
         if previous is None:
-            changes.append(EntryChange("new", version.title, version.entry_slug, None, version))
-        elif previous.pk != version.pk:
-            changes.append(EntryChange("revised", version.title, version.entry_slug, previous, version))
-    for entry_id, version in old.items():
+            changes.append(EntryChange("new", version.title, page.entry_slug, None, version))
+        elif previous.version.pk != version.pk:
+            changes.append(EntryChange("revised", version.title, page.entry_slug, previous.version, version))
+    for entry_id, page in old.items():
         if entry_id not in new:
-            changes.append(EntryChange("retired", version.title, version.entry_slug, version, None))
+            changes.append(EntryChange("retired", page.version.title, page.entry_slug, page.version, None))
     if summaries and changes:
         ranges = {c.after.entry_id: (c.before.number if c.before else 0, c.after.number) for c in changes if c.after}
         q = Q(pk__in=[])

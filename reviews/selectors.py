@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from policies.models import Entry, Manual
@@ -15,6 +15,11 @@ from .models import ReminderSchedule
 # The reviews page shows what falls due within this many days.
 DUE_SOON_DAYS = 30
 NO_OWNER = "No owner"
+
+
+def _overdue(today: date) -> ExpressionWrapper:
+    """``review_is_overdue`` for each entry of a query: its review date has passed."""
+    return ExpressionWrapper(Q(next_review_on__lt=today), output_field=BooleanField())
 
 
 @dataclass
@@ -32,13 +37,13 @@ def reviews_due(manual: Manual, *, today: date | None = None, owned_by=None) -> 
         Entry.objects.live()
         .filter(manual=manual, next_review_on__lte=today + timedelta(days=DUE_SOON_DAYS))
         .select_related("live_version", "owner_user", "owner_team")
+        .annotate(review_is_overdue=_overdue(today))
         .order_by("next_review_on", "live_version__title", "id")
     )
     if owned_by is not None:
         entries = entries.filter(Q(owner_user=owned_by) | Q(owner_team__members__user=owned_by)).distinct()
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
-        entry.review_is_overdue = entry.next_review_on < today
         groups.setdefault(entry.owner_label or NO_OWNER, []).append(entry)
     order = sorted(groups, key=lambda label: (label == NO_OWNER, label.casefold()))
     return [OwnerReviews(owner=label, entries=groups[label]) for label in order]
@@ -54,10 +59,9 @@ def reviews_due_for_owner(user, *, today: date | None = None) -> list[Entry]:
         .filter(Q(owner_user=user) | Q(owner_team__members__user=user))
         .distinct()
         .select_related("live_version", "manual")
+        .annotate(review_is_overdue=_overdue(today))
         .order_by("next_review_on", "id")
     )
-    for entry in entries:
-        entry.review_is_overdue = entry.next_review_on < today
     return list(entries)
 
 

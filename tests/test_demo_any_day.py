@@ -60,7 +60,7 @@ def _check_the_story_promises() -> None:
     assert Entry.objects.get(manual=manual, status=EntryStatus.RETIRED).slug == "price-match-promise"
     # The manual three months back is not today's.
     past = timezone.make_aware(datetime.combine(story.three_months_back(today), time(12)))
-    then = {v.entry_slug for v in selectors.manual_snapshot_as_of(manual, past, bodies=False).entries}
+    then = {p.entry_slug for p in selectors.manual_snapshot_as_of(manual, past, bodies=False).pages}
     now = {e.slug for e in Entry.objects.live().filter(manual=manual)}
     assert "price-match-promise" in then and "price-match-promise" not in now
 

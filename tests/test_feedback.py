@@ -30,6 +30,21 @@ def refund(make_entry):
     return make_entry("refund-policy")
 
 
+def test_recording_feedback_about_an_unknown_title_says_so_and_keeps_what_was_typed(client, alice, manual, refund):
+    client.force_login(alice)
+    response = client.post(
+        _url("record", manual),
+        {"source": "customer", "channel": "email", "received_on": "2026-03-14", "customer_reference": "CASE-7",
+         "entry": "Refunds for vouchers", "text": "Can I get my voucher back?"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "No entry is called “Refunds for vouchers”." in page
+    assert 'value="Refunds for vouchers"' in page and 'value="CASE-7"' in page and "Can I get my voucher back?" in page
+    assert '<option value="Refund policy"></option>' in page  # the titles it may choose from, as you type
+    assert not FeedbackItem.objects.exists()
+
+
 def test_reader_sends_feedback_from_the_entry_page(client, carol, manual, refund):
     client.force_login(carol)
     page = client.get(refund.get_absolute_url())
@@ -64,7 +79,7 @@ def test_manager_records_a_complaint(client, alice, manual, refund):
             "channel": "phone",
             "received_on": "2026-03-14",
             "customer_reference": "CASE-1042",
-            "entry": refund.pk,
+            "entry": refund.title.upper(),  # typed as its title, in any case
             "text": "Was told 30 days; the receipt says 14.",
         },
     )

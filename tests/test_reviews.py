@@ -57,7 +57,6 @@ def test_add_months_moves_by_calendar_months_and_clamps_to_the_month_end(day, mo
 def test_publishing_sets_the_next_review_date(clock, make_entry):
     entry = make_entry(review_every_months=1)
     assert entry.next_review_on == date(2026, 2, 28)
-    assert entry.next_review_due == date(2026, 2, 28)
 
 
 def test_a_draft_has_no_review_date(clock, make_entry):
@@ -84,7 +83,6 @@ def test_reviewed_no_change_restarts_the_cycle_without_a_version(clock, make_ent
     assert entry.versions.count() == 1
     assert review.version == entry.live_version
     assert review.history.count() == 1
-    assert entry.review_overdue is False
 
 
 def test_a_review_appears_in_the_history_timeline(clock, make_entry, bob, client):

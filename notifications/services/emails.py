@@ -8,6 +8,7 @@ enqueue; never inside a request. Running it twice sends nothing twice: a notific
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
@@ -25,6 +26,19 @@ from ..models import Notification
 logger = logging.getLogger(__name__)
 
 _USERS_PER_BATCH = 200
+
+
+@dataclass(frozen=True)
+class EmailedNote:
+    """A notification as an email shows it: its title, its text, and its page as a full address."""
+
+    title: str
+    body: str
+    link: str
+
+
+def _emailed(note: Notification) -> EmailedNote:
+    return EmailedNote(title=note.title, body=note.body, link=absolute_url(note.url))
 
 
 def absolute_url(url: str) -> str:
@@ -137,11 +151,10 @@ def _send_digest(user, notes: list[Notification], *, now: datetime, connection) 
     notes = [n for n in notes if n.pk in claimed]
     if not notes:
         return 0
-    for note in notes:
-        note.link = absolute_url(note.url)
     count = len(notes)
     subject = f"Policy Manual: {count} new notification{'s' if count != 1 else ''}"
-    ok = _send(user, subject=subject, template="notifications/email/digest.txt", context={"notifications": notes},
+    context = {"notifications": [_emailed(n) for n in notes]}
+    ok = _send(user, subject=subject, template="notifications/email/digest.txt", context=context,
                ids=sorted(claimed), now=now, connection=connection)  # fmt: skip
     return int(ok)
 
@@ -152,20 +165,21 @@ def _send_each(user, notes: list[Notification], *, now: datetime, connection) ->
     emails: dict[str | int, list[Notification]] = {}
     for note in notes:
         if note.pk in claimed:
-            note.link = absolute_url(note.url)
             emails.setdefault(note.batch or note.pk, []).append(note)
     sent = 0
     for group in emails.values():
         ids = [n.pk for n in group]
         if len(group) == 1:
             [note] = group
+            context = {"notification": _emailed(note)}
             sent += _send(user, subject=f"Policy Manual: {note.title}", template="notifications/email/immediate.txt",
-                          context={"notification": note}, ids=ids, now=now, connection=connection)  # fmt: skip
+                          context=context, ids=ids, now=now, connection=connection)  # fmt: skip
         else:
             more = len(group) - 1
             subject = f"Policy Manual: {group[0].title} and {more} more"
+            context = {"notifications": [_emailed(n) for n in group]}
             sent += _send(user, subject=subject, template="notifications/email/batch.txt",
-                          context={"notifications": group}, ids=ids, now=now, connection=connection)  # fmt: skip
+                          context=context, ids=ids, now=now, connection=connection)  # fmt: skip
     return sent
 
 

@@ -59,11 +59,11 @@ def manual_docx(snapshot: ManualSnapshot) -> bytes:
     contents linking to the entries, then each section (Heading 1, on a new page) with its entries (Heading 2)."""
     manual = snapshot.manual
     anchors: dict[int | str, str] = {}
-    for version in snapshot.entries:
-        anchors[version.entry_id] = anchors[version.entry_slug] = f"#{_bookmark_name(version)}"
-    snapshot.with_html(anchors)
-    sections = [section for section in snapshot.sections if section.entries]
-    prefetch_related_objects([v for s in sections for v in s.entries], "owner_user", "owner_team")
+    for page in snapshot.pages:
+        anchors[page.version.entry_id] = anchors[page.entry_slug] = f"#{_bookmark_name(page.version)}"
+    snapshot = snapshot.with_html(anchors)
+    sections = [section for section in snapshot.sections if section.pages]
+    prefetch_related_objects([p.version for s in sections for p in s.pages], "owner_user", "owner_team")
 
     doc = _new_document(title=manual.title, author=manual.organisation or manual.title)
     bookmarks = {name.lstrip("#") for name in anchors.values()}
@@ -72,7 +72,7 @@ def manual_docx(snapshot: ManualSnapshot) -> bytes:
     if manual.organisation:
         writer.add(manual.organisation, "Subtitle")
     writer.add(edition_label(snapshot), "Entry Facts")
-    for heading, html in (("Our mission", manual.mission_html_resolved), ("Our vision", manual.vision_html_resolved)):
+    for heading, html in (("Our mission", snapshot.mission_html), ("Our vision", snapshot.vision_html)):
         if html.strip():
             writer.add(heading, "Heading 1")
             writer.write(html)
@@ -80,9 +80,9 @@ def manual_docx(snapshot: ManualSnapshot) -> bytes:
         writer.add("Contents", "Heading 1")
         for section in sections:
             writer.add(section.title, "Contents Section")
-            for version in section.entries:
+            for page in section.pages:
                 paragraph = writer.add("", "Contents Entry")
-                writer.link_text(paragraph, version.title, ("anchor", _bookmark_name(version)))
+                writer.link_text(paragraph, page.version.title, ("anchor", _bookmark_name(page.version)))
     else:
         writer.add("Nothing has been published in this manual yet.")
     for section in sections:
@@ -90,11 +90,11 @@ def manual_docx(snapshot: ManualSnapshot) -> bytes:
         heading.paragraph_format.page_break_before = True
         if section.intro_html.strip():
             writer.write(section.intro_html)
-        for version in section.entries:
+        for page in section.pages:
             heading = writer.add("", "Heading 2")
-            _bookmark(heading, _bookmark_name(version), version.entry_id)
-            heading.add_run(version.title)
-            _entry_text(writer, version, version.html)
+            _bookmark(heading, _bookmark_name(page.version), page.version.entry_id)
+            heading.add_run(page.version.title)
+            _entry_text(writer, page.version, page.html)
     _footer(doc, manual.title)
     return _save(doc)
 

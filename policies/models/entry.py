@@ -218,13 +218,6 @@ class Entry(OwnerLabelMixin, PartsMixin, models.Model):
     def was_published(self) -> bool:
         return self.first_published_at is not None
 
-    @property
-    def next_review_due(self):
-        return self.next_review_on
-
-    @property
-    def review_overdue(self) -> bool:
-        return bool(self.next_review_on and self.next_review_on < timezone.localdate())
 
 
 class EntryVersion(OwnerLabelMixin, PartsMixin, models.Model):

@@ -13,6 +13,7 @@ a dozen template lookups per entry.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 from typing import TYPE_CHECKING
@@ -43,6 +44,27 @@ PDF_CSS = "css/document-print.css"
 # The spaces around it are where a long line of facts may wrap.
 _SEPARATOR = ' <span class="sep">·</span> '
 _KIND_LABELS = dict(EntryKind.choices)
+
+
+@dataclass(frozen=True)
+class _PrintedEntry:
+    """An entry as the document prints it: its anchor, title, summary, text with links resolved to anchors,
+    the line of facts and its parts (targets, scripts)."""
+
+    entry_slug: str
+    title: str
+    summary: str
+    html: str
+    facts_html: SafeString
+    parts_html: str
+
+
+@dataclass(frozen=True)
+class _PrintedSection:
+    title: str
+    slug: str
+    intro_html: str
+    entries: list[_PrintedEntry]
 
 
 @cache
@@ -126,16 +148,23 @@ def render_manual_html(
     cover; ``signoff`` ends the document with a page for the reader to sign, naming the edition and the
     sections. Sections with nothing published are left out.
     """
-    snapshot.with_html(snapshot.anchor_urls())
+    snapshot = snapshot.with_html(snapshot.anchor_urls())
     manual = snapshot.manual
-    sections = [section for section in snapshot.sections if section.entries]
+    shown = [section for section in snapshot.sections if section.pages]
     dates: dict = {}
     # The owners named by person or team, in one query each (none when every owner is written in words).
-    prefetch_related_objects([v for s in sections for v in s.entries], "owner_user", "owner_team")
-    for section in sections:
-        for version in section.entries:
-            version.facts_html = _facts_html(version, dates)
-            version.parts_html = parts_html(version) if version.targets or version.scripts else ""
+    prefetch_related_objects([p.version for s in shown for p in s.pages], "owner_user", "owner_team")
+    sections = [
+        _PrintedSection(title=section.title, slug=section.slug, intro_html=section.intro_html, entries=[
+            _PrintedEntry(
+                entry_slug=page.entry_slug, title=page.version.title, summary=page.version.summary, html=page.html,
+                facts_html=_facts_html(page.version, dates),
+                parts_html=parts_html(page.version) if page.version.targets or page.version.scripts else "",
+            )
+            for page in section.pages
+        ])
+        for section in shown
+    ]  # fmt: skip
     context = {
         "manual": manual,
         "for_pdf": for_pdf,
@@ -149,8 +178,8 @@ def render_manual_html(
         "made_at": snapshot.made_at,
         "entry_count": snapshot.entry_count,
         "sections": sections,
-        "mission_html": manual.mission_html_resolved,
-        "vision_html": manual.vision_html_resolved,
+        "mission_html": snapshot.mission_html,
+        "vision_html": snapshot.vision_html,
     }
     if not for_pdf:
         slug = {"manual": manual.slug}

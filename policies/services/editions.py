@@ -98,14 +98,14 @@ def edition_release(*, manual: Manual, user, label: str, release_notes: str) -> 
     )  # fmt: skip
     save_with_history(edition, user=user, reason=f"Released edition {label}")
     items = []
-    for position, view in enumerate((v for v in snapshot.sections if v.entries), start=1):
+    for position, view in enumerate((v for v in snapshot.sections if v.pages), start=1):
         section = EditionSection.objects.create(
             edition=edition, section=view.section, slug=view.section.slug, title=view.section.title,
             intro_html=view.section.intro_html, order=position,
         )  # fmt: skip
         items += [
-            EditionEntry(edition=edition, edition_section=section, version=v, slug=v.entry_slug, order=i)
-            for i, v in enumerate(view.entries, start=1)
+            EditionEntry(edition=edition, edition_section=section, version=page.version, slug=page.entry_slug, order=i)
+            for i, page in enumerate(view.pages, start=1)
         ]
     EditionEntry.objects.bulk_create(items)  # rows of a new, immutable edition: no history model of their own
     events.announce(events.edition_released, Edition, edition=edition, user=user)

@@ -11,6 +11,7 @@ from notifications.models import NotificationKind
 from notifications.services import notifications_send
 from people.selectors import users_with_perm
 
+from .. import events
 from ..models import Entry, Manual, Section
 from ..permissions import (
     can_decide_four_eyes_off,
@@ -78,6 +79,7 @@ def manual_open(*, manual: Manual, user) -> Manual:
     manual.opened_at = timezone.now()
     manual.content_changed_at = manual.opened_at
     save_with_history(manual, user=user, reason=f"Opened the manual to readers ({_name(user)})")
+    events.announce(events.manual_opened, Manual, manual=manual, user=user)
     return manual
 
 

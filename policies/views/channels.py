@@ -14,7 +14,7 @@ from .reading import reads_snapshot
 @login_required
 @reads_snapshot(bodies=False)
 def channel_list(request: HttpRequest, manual, snapshot) -> HttpResponse:
-    snapshot.with_html(snapshot.page_urls(), bodies=False)
+    snapshot = snapshot.with_html(snapshot.page_urls(), bodies=False)
     context = {"manual": manual, "snapshot": snapshot, "summaries": channels.channel_summaries(snapshot)}
     return render(request, "policies/channel_list.html", context)
 
@@ -25,6 +25,6 @@ def channel_list(request: HttpRequest, manual, snapshot) -> HttpResponse:
 def channel_detail(request: HttpRequest, manual, snapshot, channel: str) -> HttpResponse:
     if channel not in Channel.values:
         raise Http404("No such channel.")
-    snapshot.with_html(snapshot.page_urls(), bodies=False)
+    snapshot = snapshot.with_html(snapshot.page_urls(), bodies=False)
     context = {"manual": manual, "snapshot": snapshot, "page": channels.channel_page(snapshot, channel)}
     return render(request, "policies/channel_detail.html", context)

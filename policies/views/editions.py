@@ -87,7 +87,7 @@ def _edition_snapshot(request: HttpRequest, manual: str, edition: str):
 @login_required
 def edition_detail(request: HttpRequest, manual: str, edition: str) -> HttpResponse:
     manual_obj, snapshot = _edition_snapshot(request, manual, edition)
-    snapshot.with_html(snapshot.page_urls(), bodies=False)
+    snapshot = snapshot.with_html(snapshot.page_urls(), bodies=False)
     return render(request, "policies/manual_home.html", {"manual": manual_obj, "snapshot": snapshot})
 
 
@@ -164,7 +164,7 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
 def onboarding(request: HttpRequest, manual: str) -> HttpResponse:
     """A PDF of the sections a new hire's role needs, with a cover naming the role and a sign-off page."""
     manual_obj = selectors.manual_get(manual, user=request.user)
-    sections = [s for s in selectors.manual_snapshot(manual_obj, bodies=False).sections if s.entries]
+    sections = [s for s in selectors.manual_snapshot(manual_obj, bodies=False).sections if s.pages]
     form = OnboardingForm(request.POST or None)
     form.fields["sections"].choices = [(s.slug, s.title) for s in sections]
     # Everyone may be named in the form's data, so that naming someone you may not is refused with a 403 that

@@ -65,7 +65,7 @@ def reads_snapshot(*, bodies: bool):
 @login_required
 @reads_snapshot(bodies=False)
 def manual_home(request: HttpRequest, manual, snapshot) -> HttpResponse:
-    snapshot.with_html(snapshot.page_urls(), bodies=False)
+    snapshot = snapshot.with_html(snapshot.page_urls(), bodies=False)
     return render(request, "policies/manual_home.html", {"manual": manual, "snapshot": snapshot})
 
 
@@ -92,12 +92,12 @@ def render_entry(request: HttpRequest, manual, snapshot, entry_obj, version, *, 
     """An entry page: the version's text with its links pointing at the pages of the same view. Panels of other
     apps (acknowledging, suggesting a change) are composed by the template through their tags; ``extra`` is
     context for them (the answers given after a wrong try at the comprehension check)."""
-    version.html = resolve_entry_links(version.body_html, snapshot.page_urls())
     scheduled = entry_obj.scheduled_version if entry_obj is not None and entry_obj.scheduled_version_id else None
     return render(
         request,
         "policies/entry_detail.html",
-        {"manual": manual, "snapshot": snapshot, "entry": entry_obj, "version": version, "scheduled": scheduled,
+        {"manual": manual, "snapshot": snapshot, "entry": entry_obj, "version": version,
+         "version_html": resolve_entry_links(version.body_html, snapshot.page_urls()), "scheduled": scheduled,
          "ahead": scheduled is not None and version.pk == scheduled.pk, **(extra or {})},
         status=status,
     )  # fmt: skip
