@@ -359,3 +359,26 @@ def test_a_search_that_finds_something_lists_it(client, carol, manual, live):
     client.force_login(carol)
     html = client.get("/manuals/service/search/?q=refunds").content.decode()
     assert '<ol class="search-results">' in html and "Nothing in the manual matches" not in html
+
+
+def test_rebuilding_one_manual_in_batches_indexes_all_its_live_entries_and_leaves_the_others(
+    manual, make_entry, alice, bob, monkeypatch
+):
+    monkeypatch.setattr("search.indexing.BATCH", 2)  # five entries make two full batches and a last one
+    for n in range(5):
+        make_entry(f"refund-rule-{n}", title=f"Refund rule {n}", body=f"Refunds of kind {n} take **{n} days**.")
+    other = services.manual_save(manual=None, user=alice, data={"title": "Shop manual", "slug": "shop"})
+    shelf = services.section_save(section=None, manual=other, user=alice, data={"title": "Shop", "slug": "shop"})
+    kept = services.entry_save_draft(entry=None, manual=other, user=bob, data={
+        "title": "Shelf refunds", "slug": "shelf-refunds", "kind": "policy", "body": "Refunds at the shelf.",
+        "section": shelf})  # fmt: skip
+    publish(kept, author=bob, approver=alice)
+    index_rebuild(manual=other)
+
+    assert index_rebuild(manual=manual) == 5
+    assert sorted(slugs(manual, "refund")) == [f"refund-rule-{n}" for n in range(5)]
+    assert slugs(other, "refund") == ["shelf-refunds"]  # the other manual's index is left as it was
+    assert SearchDocument.objects.filter(manual=manual).count() == 5
+    # The vocabulary behind "did you mean" counts the documents each word is in, per manual.
+    assert SearchTerm.objects.get(manual=manual, word="refunds").documents == 5
+    assert SearchTerm.objects.get(manual=other, word="refunds").documents == 1
