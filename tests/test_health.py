@@ -225,6 +225,8 @@ def test_time_limits_are_numbers_of_days_weeks_or_months():
 
 
 def test_a_material_change_unacknowledged_after_its_due_date_is_a_finding(manual, make_entry, carol, alice, bob):
+    manual.opened_at = timezone.now() - timedelta(days=60)  # open to readers well before the change
+    manual.save(update_fields=["opened_at"])
     with time_machine.travel(timezone.now() - timedelta(days=30)):
         entry = make_entry("refund-policy", title="Refund policy", owner="Lead")
         carol.date_joined = timezone.now()
