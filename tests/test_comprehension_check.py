@@ -99,3 +99,13 @@ def test_agents_and_editors_cannot_open_the_questions_page(client, make_entry, b
     for user in (bob, carol):
         client.force_login(user)
         assert client.get(f"/manuals/service/{entry.slug}/questions/").status_code == 403
+
+
+def test_the_message_names_every_question_to_reread(quizzed, carol):
+    with pytest.raises(ack_services.WrongAnswers) as caught:
+        ack_services.entry_acknowledge(entry=quizzed, user=carol, answers=[0, 1])
+    assert caught.value.messages == ["Not yet: reread the entry for questions 1, 2, then try again."]
+    assert caught.value.code == "wrong_answers"
+    with pytest.raises(ack_services.WrongAnswers) as caught:
+        ack_services.entry_acknowledge(entry=quizzed, user=carol, answers=[1, 1])
+    assert caught.value.messages == ["Not yet: reread the entry for question 2, then try again."]

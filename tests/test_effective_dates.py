@@ -165,3 +165,12 @@ def test_approving_a_version_dated_later_says_when_readers_will_see_it(client, c
     ).content.decode()
     assert "Approved as version 2. Readers will see it from 1 March 2026." in approved
     assert "Readers now see it" not in approved
+
+
+def test_a_version_takes_effect_at_its_very_moment_in_the_name_of_its_approver(refund, clock, alice):
+    clock.move_to(refund.scheduled_version.takes_effect_at)  # not a second later
+    assert [e.pk for e in versions_take_effect()] == [refund.pk]
+    entry = Entry.objects.get(pk=refund.pk)
+    assert entry.live_version.number == 2
+    took_effect = entry.history.first()
+    assert (took_effect.history_change_reason, took_effect.history_user) == ("Version 2 took effect", alice)

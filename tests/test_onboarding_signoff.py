@@ -195,3 +195,21 @@ def test_a_manager_may_make_a_packet_naming_anyone(client, alice, carol, dave, m
     for person in (carol, dave):
         _packet(client, "service", {"person": person.pk, "role": "Chat agent", "sections": ["policies"]})
     assert {p.params["person"] for p in StoredPDF.objects.all()} == {carol.pk, dave.pk}
+
+
+def test_signing_records_the_packet_in_the_history(client, carol, make_entry):
+    make_entry("refund-policy", title="Refund policy")
+    client.force_login(carol)
+    status_url = _packet(client, "service", {"role": "Store staff", "sections": ["policies"]})
+    client.post(status_url + "sign/")
+    ack = Acknowledgement.objects.get(user=carol)
+    assert ack.history.latest().history_change_reason == "Signed the onboarding packet (version 1)"
+
+
+def test_a_packet_with_nothing_for_the_signer_says_so(client, carol, make_entry, phone):
+    make_entry("phone-greeting", title="Phone greeting", audience=["phone-support"])  # Carol is in no team
+    client.force_login(carol)
+    status_url = _packet(client, "service", {"role": "Store staff", "sections": ["policies"]})
+    response = client.post(status_url + "sign/", follow=True)
+    assert "Nothing in this packet applies to your teams, so there is nothing to sign." in response.content.decode()
+    assert not Acknowledgement.objects.exists()
