@@ -119,3 +119,26 @@ def test_moving_the_models_to_their_own_app_keeps_every_acknowledgement(make_ent
         (carol.pk, entry.pk, 1)
     ]
     assert Acknowledgement.history.filter(user=carol).count() == 1
+
+
+def test_reminders_go_only_to_the_audience_not_done_and_past_their_own_due_date(
+    clock, make_entry, manual, phone
+):
+    def member(name):
+        person = _user(name, "Agents")
+        person.profile.teams.add(phone)
+        return person
+
+    done, late = member("done"), member("late")
+    _user("elsewhere", "Agents")  # in no team the entry is for
+    entry = make_entry(audience=[phone.slug])
+    entry_acknowledge(entry=entry, user=done)
+    clock.move_to(START + timedelta(days=10))
+    member("newcomer")  # joined ten days after the change: due ten days later than the others
+    clock.move_to(START + timedelta(days=manual.ack_days + 2))
+
+    ack_reminders_queue()
+    reminded = Notification.objects.filter(kind=NotificationKind.ACK_OVERDUE).values_list("user__username", flat=True)
+    assert sorted(reminded) == ["late"]
+    report = ack_report(manual)
+    assert report.totals.overdue == 1 and report.totals.done == 1
