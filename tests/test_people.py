@@ -617,3 +617,10 @@ def test_teams_and_profiles_are_in_the_admin_with_their_history(client, admin_us
 def test_every_user_still_has_a_profile(db):
     user = _user("newbie", "Agents")
     assert Profile.objects.filter(user=user).exists()
+
+
+def test_the_top_bar_names_each_persons_role(client, admin_user, alice, bob, carol):
+    for person, role in ((admin_user, "Administrator"), (alice, "Manager"), (bob, "Editor"), (carol, "Agent")):
+        client.force_login(person)
+        page = client.get("/my/").content.decode()
+        assert f'<span class="role">{role}</span>' in page, role
