@@ -13,7 +13,15 @@ from policies import selectors, services
 from policies.importexport import ManualImportError, manual_export_markdown, manual_import
 from policies.models import Entry, EntryVersion, SharedValue, ValueStatus
 from policies.rendering.markdown import render_markdown
-from policies.values import affected_entries, names_in, value_uses, write_in_values
+from policies.values import (
+    affected_entries,
+    names_in,
+    release_note_lines,
+    value_uses,
+    value_versions,
+    values_in_review,
+    write_in_values,
+)
 
 from .conftest import publish, revise
 
@@ -640,3 +648,285 @@ def test_a_change_in_review_waits_in_the_review_queue(client, alice, mallory, re
     page = client.get("/manuals/service/review/").content.decode()
     assert "Refund window: <del>30 days</del> → <ins>45 days</ins>" in page
     assert "Customers asked for longer." in page and "Nothing is waiting for review" not in page
+
+
+# What a change does, in detail ----------------------------------------------------------------------------------
+
+
+def test_unknown_names_are_all_named_with_the_way_to_keep_braces(make_entry, refund_window):
+    with pytest.raises(ValidationError) as caught:
+        make_entry(body="Within {{ refund_windw }} or {{ refund_windows }}.")
+    assert caught.value.message_dict["body"] == [
+        "No shared values are called {{ refund_windw }} or {{ refund_windows }}. Known values: refund_window. "
+        "To show double braces as they are, put them in `code`."
+    ]
+
+
+def test_a_manual_without_values_says_so_in_full(make_entry):
+    with pytest.raises(ValidationError) as caught:
+        make_entry(body="Within {{ refund_window }}.")
+    assert caught.value.message_dict["body"] == [
+        "No shared value is called {{ refund_window }}. This manual has no shared values yet. "
+        "To show double braces as they are, put them in `code`."
+    ]
+
+
+def test_values_written_in_leave_code_fences_and_unknown_names_as_typed():
+    text = "`{{ odd }}` then {{ odd }} `a` {{ gone }}\n\n```\n{{ odd }} `b`\n```\n\nLast `c` {{ odd }}."
+    assert write_in_values(text, {"odd": "x"}) == (
+        "`{{ odd }}` then x `a` {{ gone }}\n\n```\n{{ odd }} `b`\n```\n\nLast `c` x."
+    )
+
+
+def test_a_value_that_looks_like_an_entity_is_compared_as_typed():
+    assert (
+        render_markdown(write_in_values("It is {{ odd }}.", {"odd": "&copy; 2026"})) == "<p>It is &amp;copy; 2026.</p>"
+    )
+
+
+@pytest.fixture
+def reinstated(make_entry, alice, refund_window):
+    """A retired entry brought back as a draft: readers do not see it until the draft is approved."""
+    entry = make_entry("old-refunds", body="Old refunds within {{ refund_window }}.")
+    services.entry_retire(entry=entry, user=alice, reason="Merged")
+    services.entry_reinstate(entry=entry, user=alice)
+    entry.refresh_from_db()
+    return entry
+
+
+def test_a_change_republishes_only_what_readers_see_in_this_manual(
+    make_entry, manual, alice, bob, mallory, refund_window, reinstated
+):
+    retired = make_entry("gone", body="Gone within {{ refund_window }}.")  # locked before the others
+    services.entry_retire(entry=retired, user=alice, reason="Merged")
+    returns = make_entry("returns", body="Returns are welcome.")
+    code_only = make_entry("typing", body="Type this:\n\n    {{ refund_window }}\n\nIt is filled in.")
+    refunds = make_entry(
+        "refund-policy", body="Refunds within {{ refund_window }}; see [returns](returns.md) or [code](typing.md)."
+    )  # written before the returns desk took its new address, which the old one still finds
+    services.entry_save_draft(entry=returns, manual=manual, user=bob, data={"slug": "returns-desk"})
+    services.entry_save_draft(
+        entry=refunds, manual=manual, user=bob,
+        data={"body": "Refunds within {{ refund_window }}, see [returns](returns.md). Receipt needed."},
+    )  # fmt: skip
+    other = services.manual_save(manual=None, user=alice, data={"title": "Other", "slug": "other"})
+    other_section = services.section_save(
+        section=None, manual=other, user=alice, data={"title": "P", "slug": "p", "order": 1}
+    )
+    services.value_create(manual=other, user=alice, name="refund_window", label="Refund window", value="14 days")
+    elsewhere = services.entry_save_draft(
+        entry=None, manual=other, user=bob,
+        data={"title": "Elsewhere", "slug": "elsewhere", "kind": "policy", "section": other_section,
+              "body": "Refunds within {{ refund_window }}."},
+    )  # fmt: skip
+    publish(elsewhere, author=bob, approver=alice)
+
+    change_ = change(refund_window, author=alice, approver=mallory, value="45 days")
+
+    refunds.refresh_from_db()
+    assert [v.entry.slug for v in change_.entry_versions.all()] == ["refund-policy"]
+    link = f'href="#pm-entry-{returns.pk}"'
+    assert (
+        link in refunds.live_version.body_html and f'href="#pm-entry-{code_only.pk}"' in refunds.live_version.body_html
+    )
+    assert "Refunds within 45 days; see" in refunds.live_version.body_html
+    assert link in refunds.body_html and "45 days, see" in refunds.body_html  # the draft's preview
+    history = refunds.live_version.history.first()
+    assert (history.history_user, history.history_change_reason) == (mallory, change_.change_summary)
+    # A value inside code reads the same after the change, so nothing is published again.
+    assert code_only.versions.count() == 1
+    reinstated.refresh_from_db()
+    assert reinstated.versions.count() == 1 and reinstated.live_version.number == 1
+    assert "Old refunds within 30 days." in reinstated.live_version.body_html
+    assert retired.versions.count() == 1
+    elsewhere.refresh_from_db()
+    assert elsewhere.live_version.number == 1 and "Refunds within 14 days." in elsewhere.live_version.body_html
+
+
+def test_uses_of_a_reinstated_entry_and_of_live_text_only(make_entry, manual, bob, refund_window, reinstated):
+    dropped = make_entry("dropped", body="Refunds within {{ refund_window }}.")
+    services.entry_save_draft(entry=dropped, manual=manual, user=bob, data={"body": "Refunds within 60 days."})
+    uses = value_uses(manual)
+    assert [(u.slug, u.live, u.draft) for u in uses["refund_window"]] == [
+        ("dropped", True, False), ("old-refunds", False, True)
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def waiting_entries(make_entry, manual, refund_window, support_hours, bob, alice, reinstated):
+    """Built on 2 February 2026, with versions waiting for 1 March; the clock stays there."""
+    from datetime import UTC, date, datetime
+
+    with time_machine.travel(datetime(2026, 2, 2, 9, 0, tzinfo=UTC), tick=False):
+        answering = make_entry("answering", body="Call us {{ support_hours }}.")
+        dropped = make_entry("dropped", body="XL items: refunds within {{ refund_window }}.\n\nKeep it.")
+        services.entry_save_draft(entry=dropped, manual=manual, user=bob, data={"body": "Refunds within 60 days."})
+        later = make_entry("later", body="Refunds within 30 days.")
+        revise(later, author=bob, approver=alice, body="Refunds within {{ refund_window }}.",
+               effective_date=date(2026, 3, 1))  # fmt: skip
+        services.entry_save_draft(entry=later, manual=manual, user=bob, data={"body": "Refunds within 60 days."})
+        planned = make_entry("planned", body="Refunds within 30 days.")
+        revise(planned, author=bob, approver=alice, body="Refunds within 31 days.", effective_date=date(2026, 3, 1))
+        services.entry_save_draft(
+            entry=planned, manual=manual, user=bob, data={"body": "Refunds within {{ refund_window }}."}
+        )
+        returns = make_entry(
+            "returns", body="XL returns for {{ refund_window }}; call {{ support_hours }} or [ask](answering)."
+        )
+        retired = make_entry("retired", body="Refunds.")
+        services.entry_save_draft(
+            entry=retired, manual=manual, user=bob, data={"body": "Refunds within {{ refund_window }}."}
+        )
+        services.entry_retire(entry=retired, user=alice, reason="Merged")
+        draft = make_entry("exchanges", published=False, body="Exchanges within {{ refund_window }}.")
+        yield {"answering": answering, "dropped": dropped, "later": later, "planned": planned, "returns": returns,
+               "draft": draft}  # fmt: skip
+
+
+def test_the_preview_shows_what_readers_will_see_of_every_entry_touched(waiting_entries, refund_window):
+    affected = {a.entry.slug: a for a in affected_entries(refund_window, new_value="45 days")}
+    assert [(slug, a.publishes, a.draft_uses, a.has_draft) for slug, a in affected.items()] == [
+        ("dropped", True, False, True),
+        ("exchanges", False, True, False),
+        ("later", True, False, True),
+        ("old-refunds", False, True, True),
+        ("planned", False, True, True),
+        ("returns", True, True, False),
+    ]
+    change_ = "<span><del>30 days</del> <ins>45 days</ins></span>"
+    assert [str(p) for p in affected["dropped"].paragraphs] == [f"<p>XL items: refunds within {change_}.</p>"]
+    assert affected["dropped"].unchanged == 1
+    assert [str(p) for p in affected["later"].paragraphs] == [f"<p>Refunds within {change_}.</p>"]
+    assert [str(p) for p in affected["returns"].paragraphs] == [
+        f"<p>XL returns for {change_}; call 8am to 8pm or "
+        '<a class="xref" href="/manuals/service/answering/">ask</a>.</p>'
+    ]
+    plain = affected_entries(refund_window, new_value="45 days", marked=False)
+    assert str(plain[-1].paragraphs[0]).startswith("<p>XL returns for 45 days; call")
+
+
+@pytest.fixture
+def waiting_for_march(make_entry, manual, refund_window, bob, alice):
+    """On 10 February 2026 (the clock stays there): the refund policy, live, and a material version of it approved
+    on 2 February to take effect on 1 March, which its audience is asked about already; the returns entry the
+    same with a minor version, so its readers are still asked about version 1."""
+    from datetime import UTC, date, datetime
+
+    with time_machine.travel(datetime(2026, 2, 2, 9, 0, tzinfo=UTC), tick=False) as clock:
+        entries = []
+        for slug, material in (("refund-policy", True), ("returns", False)):
+            entry = make_entry(slug, body="Refunds within {{ refund_window }}.")
+            body = f"Within {{{{ refund_window }}}}, by post ([the form]({slug}.md))."
+            revise(entry, author=bob, approver=alice, material=material, body=body, effective_date=date(2026, 3, 1))
+            entries.append(entry)
+        clock.move_to(datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
+        yield entries
+
+
+def test_a_minor_change_to_a_waiting_version_carries_its_acknowledgement_and_history(
+    waiting_for_march, refund_window, alice, mallory, carol, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    refunds, returns = waiting_for_march
+    assert (refunds.ack_version.number, returns.ack_version.number) == (2, 1)
+    asked_before = Notification.objects.filter(user=carol).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        change_ = change(refund_window, author=alice, approver=mallory, value="45 days", material=False)
+    summary = change_.change_summary
+    for entry in (refunds, returns):
+        entry.refresh_from_db()
+        assert (entry.live_version.number, entry.scheduled_version.number) == (3, 4)
+        replacement = entry.scheduled_version
+        assert replacement.approver == mallory and "Within 45 days, by post (" in replacement.body_html
+        assert f'href="#pm-entry-{entry.pk}">the form</a>' in replacement.body_html
+        record = replacement.history.first()
+        assert (record.history_user, record.history_change_reason) == (mallory, summary)
+        replaced = entry.versions.get(number=2).history.first()
+        assert (replaced.history_user, replaced.history_change_reason) == (mallory, "Replaced by version 4")
+        record = entry.history.first()
+        assert record.history_user == mallory
+        assert record.history_change_reason == f"Approved version 4, taking effect on 2026-03-01: {summary}"
+    # Those asked about the material version waiting for March are asked about the one replacing it; the minor one
+    # asked nobody, and still does not.
+    assert (refunds.ack_version.number, returns.ack_version.number) == (4, 1)
+    assert Notification.objects.filter(user=carol).count() == asked_before  # nobody is asked anything anew
+    assert sorted((v.entry.slug, v.number) for v in change_.entry_versions.all()) == [
+        ("refund-policy", 3), ("refund-policy", 4), ("returns", 3), ("returns", 4)
+    ]  # fmt: skip
+    # Each entry counts once on the value's page, however many of its versions the change published.
+    [latest, _first] = value_versions(refund_window)
+    assert latest.entry_count == 2
+    # Alice, whose change it is, hears of the four publications together, in one batch sent once all are made.
+    approved = Notification.objects.filter(user=alice, title__startswith="Approved and published")
+    assert approved.count() == 4 and {n.batch for n in approved} == {f"value:{change_.pk}"}
+
+
+def test_release_notes_count_each_entry_once_and_only_changes_since_the_last_edition(
+    waiting_for_march, refund_window, support_hours, make_entry, alice, mallory
+):
+    manual = refund_window.manual
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        change(refund_window, author=alice, approver=mallory, value="35 days", reason="Before the edition.")
+    with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
+        services.edition_release(manual=manual, user=alice, label="2026.1", release_notes="")
+    make_entry("hours", body="Open {{ support_hours }}.")
+    with time_machine.travel(timezone.now() + timedelta(minutes=3), tick=False):
+        change(refund_window, author=alice, approver=mallory, value="45 days", reason="Why not?")
+        change(support_hours, author=alice, approver=mallory, value="9am to 5pm", reason="Agreed with team X")
+    lines, short = release_note_lines(manual, selectors.latest_edition(manual).released_at)
+    assert lines == [
+        "- **Refund window**: 35 days → 45 days (2 entries). Why not?",
+        "- **Support hours**: 8am to 8pm → 9am to 5pm (1 entry). Agreed with team X.",
+    ]
+    assert short == {
+        "Refund window: 35 days → 45 days. Why not?": "Refund window now 45 days",
+        "Support hours: 8am to 8pm → 9am to 5pm. Agreed with team X.": "Support hours now 9am to 5pm",
+    }
+
+
+def test_a_change_published_without_a_reason_says_only_what_changed(make_entry, refund_window, alice):
+    make_entry(body="Refunds within {{ refund_window }}.")
+    services.value_save_draft(shared_value=refund_window, user=alice, value="45 days", reason="")
+    earlier = timezone.now() - timedelta(hours=2)
+    change_ = services.value_approve(shared_value=refund_window, user=alice, enforce_review=False, approved_at=earlier)
+    assert change_.change_summary == "Refund window: 30 days → 45 days."
+    version = Entry.objects.get().live_version
+    assert (version.change_summary, version.approved_at) == ("Refund window: 30 days → 45 days.", earlier)
+    lines, _short = release_note_lines(refund_window.manual, None)
+    assert lines == ["- **Refund window**: 30 days → 45 days (1 entry)."]
+
+
+def test_after_a_change_the_next_one_is_material_unless_said_otherwise(refund_window, alice, mallory):
+    change(refund_window, author=alice, approver=mallory, value="45 days", material=False)
+    refund_window.refresh_from_db()
+    assert refund_window.draft_is_material is True
+    services.value_save_draft(shared_value=refund_window, user=alice, value="60 days", reason="x", is_material=False)
+    services.value_withdraw(shared_value=refund_window, user=alice)
+    refund_window.refresh_from_db()
+    assert refund_window.draft_is_material is True
+
+
+def test_the_review_queue_holds_this_manuals_values_in_review_oldest_first(
+    manual, alice, mallory, refund_window, support_hours
+):
+    services.value_create(manual=manual, user=alice, name="shop_hours", label="Shop hours", value="9 to 5")
+    other = services.manual_save(manual=None, user=alice, data={"title": "Other", "slug": "other"})
+    elsewhere = services.value_create(manual=other, user=alice, name="refund_window", label="Other window", value="1")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for shared in (support_hours, elsewhere, refund_window):  # the refund window is older, submitted last
+            propose(shared, author=alice, value="45 days")
+            clock.shift(timedelta(minutes=1))
+    assert [s.label for s in values_in_review(manual)] == ["Support hours", "Refund window"]
+
+
+def test_a_version_waiting_for_its_date_takes_the_value_though_neither_live_text_nor_draft_uses_it(
+    waiting_entries, refund_window, alice, mallory
+):
+    change_ = change(refund_window, author=alice, approver=mallory, value="45 days")
+    later = Entry.objects.get(slug="later")
+    assert (later.live_version.number, later.scheduled_version.number) == (1, 3)
+    assert "Refunds within 45 days." in later.scheduled_version.body_html
+    assert sorted((v.entry.slug, v.number) for v in change_.entry_versions.all()) == [
+        ("dropped", 2), ("later", 3), ("returns", 2)
+    ]  # fmt: skip
