@@ -129,7 +129,8 @@ def test_reminders_go_only_to_the_audience_not_done_and_past_their_own_due_date(
         person.profile.teams.add(phone)
         return person
 
-    done, late = member("done"), member("late")
+    done = member("done")
+    member("late")
     _user("elsewhere", "Agents")  # in no team the entry is for
     entry = make_entry(audience=[phone.slug])
     entry_acknowledge(entry=entry, user=done)
