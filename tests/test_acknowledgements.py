@@ -155,3 +155,18 @@ def test_changed_since_the_last_visit_lists_what_was_published_after_it(client, 
         assert "version 2" in client.get("/my/").content.decode()
     with time_machine.travel(timezone.now() + timedelta(days=4)):
         assert "Nothing that applies to you changed since" in client.get("/my/").content.decode()
+
+
+def test_the_rule_refuses_who_is_not_asked_and_records_the_rest_once(make_entry, carol, phone):
+    phone_only = make_entry("phone-greeting", audience=[phone.slug])
+    with pytest.raises(ValidationError) as refused:
+        ack_services.entry_acknowledge(entry=phone_only, user=carol)  # carol is in no team
+    assert refused.value.code == "not_for_you"
+    assert refused.value.messages == ["This entry does not apply to your teams, so there is nothing to acknowledge."]
+    assert not Acknowledgement.objects.exists()
+
+    everyone = make_entry("refund-policy")
+    ack_services.entry_acknowledge(entry=everyone, user=carol)
+    assert Acknowledgement.objects.get().history.latest().history_change_reason == "Acknowledged version 1"
+    again = ack_services.entry_acknowledge(entry=everyone, user=carol)  # a second press changes nothing
+    assert again == Acknowledgement.objects.get() and Acknowledgement.objects.count() == 1

@@ -109,3 +109,12 @@ def test_the_message_names_every_question_to_reread(quizzed, carol):
     with pytest.raises(ack_services.WrongAnswers) as caught:
         ack_services.entry_acknowledge(entry=quizzed, user=carol, answers=[1, 1])
     assert caught.value.messages == ["Not yet: reread the entry for question 2, then try again."]
+
+
+def test_each_attempt_is_in_the_history_under_the_person_who_answered(quizzed, carol):
+    with pytest.raises(ack_services.WrongAnswers):
+        ack_services.entry_acknowledge(entry=quizzed, user=carol, answers=[0, "x"])
+    attempt = QuizAttempt.objects.get()
+    assert attempt.answers == [0, None]  # what is not a choice is kept as no answer
+    record = attempt.history.get()
+    assert (record.history_user, record.history_change_reason) == (carol, "Answered the comprehension check")
