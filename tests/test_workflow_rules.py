@@ -579,3 +579,13 @@ def test_approving_from_a_stale_review_screen_shows_what_changed_and_publishes_n
 def test_an_agent_cannot_open_the_review_screen(client, long_revision, carol):
     client.force_login(carol)
     assert client.get("/manuals/service/refund-policy/review/").status_code == 403
+
+
+@pytest.mark.parametrize("page", ["acknowledgements/", "dashboard/", "search/misses/"])
+def test_the_managers_pages_open_for_managers_only(client, manual, alice, bob, carol, page):
+    url = f"/manuals/{manual.slug}/{page}"
+    client.force_login(alice)
+    assert client.get(url).status_code == 200
+    for person in (bob, carol):
+        client.force_login(person)
+        assert client.get(url).status_code == 403
