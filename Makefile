@@ -47,7 +47,7 @@ lint: install
 	$(BIN)/python scripts/check_function_imports.py
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Mutation testing of the modules that hold the rules ([tool.mutmut] in pyproject.toml); about half an hour, not in CI.
+# Mutation testing of the modules that hold the rules ([tool.mutmut] in pyproject.toml; docs/mutation.md); not in CI.
 mutate: install
 	$(BIN)/python -m pip install --quiet "mutmut>=3.8,<4"
 	$(BIN)/python scripts/mutate.py
