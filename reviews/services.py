@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -37,21 +36,6 @@ from .models import EntryReview, ReminderSchedule
 REMIND_DAYS_BEFORE = 14
 
 
-def next_review_on(entry: Entry, *, since: datetime | None = None) -> date | None:
-    """When ``entry`` is next due for review: ``review_every_months`` after the later of its last publication,
-    its last recorded review and ``since``. None for an entry never published."""
-    if not entry.last_published_at:
-        return None
-    starts = [entry.last_published_at]
-    if since:
-        starts.append(since)
-    if entry.pk:
-        last_review = entry.reviews.aggregate(at=Max("reviewed_at"))["at"]
-        if last_review:
-            starts.append(last_review)
-    return add_months(timezone.localdate(max(starts)), entry.review_every_months)
-
-
 @transaction.atomic
 def entry_review_record(*, entry: Entry, user, note: str = "") -> EntryReview:
     """Record that ``user`` read the live version of ``entry`` and found nothing to change: no new version, but
@@ -65,7 +49,9 @@ def entry_review_record(*, entry: Entry, user, note: str = "") -> EntryReview:
                          note=note)  # fmt: skip
     reason = "Reviewed, no change" + (f": {' '.join(note.split())}" if note else "")
     save_with_history(review, user=user, reason=reason)
-    entry.next_review_on = next_review_on(entry, since=review.reviewed_at)
+    # The cycle starts again from the review: nothing else it could start from (a publication, an earlier review)
+    # is later than now.
+    entry.next_review_on = add_months(timezone.localdate(review.reviewed_at), entry.review_every_months)
     save_with_history(entry, user=user, reason=reason)
     return review
 
