@@ -12,7 +12,7 @@ from django import template
 from policies import selectors
 from policies.diffing import rendered_diff
 from policies.models import PDFKind, PDFStatus
-from policies.rendering.markdown import render_markdown, resolve_entry_links
+from policies.rendering.markdown import reader_renderer
 from policies.services import manual_link_map
 
 from ..obligations import AckState, entry_state
@@ -50,11 +50,10 @@ def entry_acknowledgement(context) -> AckPanel:
         # The change as they will read it, unchanged paragraphs folded: rendered here, for this reader only.
         snapshot, manual = context["snapshot"], context["manual"]
         bodies = selectors.version_bodies([state.acknowledged, version])
-        urls = snapshot.page_urls()
         panel.diff = rendered_diff(
             bodies.get(state.acknowledged.pk, ""),
             bodies.get(version.pk, ""),
-            render=lambda text: resolve_entry_links(render_markdown(text, link_map=manual_link_map(manual)), urls),
+            render=reader_renderer(link_map=manual_link_map(manual), urls=snapshot.page_urls()),
         )
     return panel
 

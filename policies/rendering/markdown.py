@@ -329,3 +329,16 @@ def resolve_entry_links(html: str, url_for: Callable[[int | str], str | None] | 
         return f'href="{url}"'
 
     return _ENTRY_HREF.sub(replace, html)
+
+
+def reader_renderer(
+    *, link_map: Mapping[str, int], urls: Mapping[int | str, str], values: Mapping[str, str] | None = None
+) -> Callable[[str], str]:
+    """Markdown to the HTML a reader of one view sees, for rendering many pieces of text (a diff's paragraphs):
+    rendered with the manual's ``link_map`` (and its shared ``values``, where the text still holds them), links
+    pointing at the view's pages (``urls``)."""
+
+    def render(text: str) -> str:
+        return resolve_entry_links(render_markdown(text, link_map=link_map, values=values), urls)
+
+    return render

@@ -40,7 +40,7 @@ from ..permissions import (
     four_eyes_blocks,
     require,
 )
-from ..rendering.markdown import render_markdown, resolve_entry_links
+from ..rendering.markdown import reader_renderer, render_markdown, resolve_entry_links
 from ..scheduling import is_scheduled
 from ..values import manual_values, values_in_review
 
@@ -192,10 +192,7 @@ def _render_review(request: HttpRequest, entry: Entry, *, approve_form=None, cha
     old = entry.live_version.body if entry.live_version else ""
     values = manual_values(entry.manual)
 
-    def render_for_reader(text: str) -> str:
-        html = render_markdown(text, link_map=services.manual_link_map(entry.manual), values=values)
-        return resolve_entry_links(html, urls)
-
+    render_for_reader = reader_renderer(link_map=services.manual_link_map(entry.manual), urls=urls, values=values)
     fields = [("Title", "title"), ("Summary", "summary"), ("Owner", "owner_label")]
     other_changes = [
         {"label": label, "diff": word_diff(getattr(entry.live_version, name, "") or "", getattr(entry, name) or "")}

@@ -19,7 +19,7 @@ from ..models import PDFKind
 from ..models.edition import validate_edition_label
 from ..permissions import can_make_packet_for, can_release_edition, require
 from ..rendering import document
-from ..rendering.markdown import render_markdown, resolve_entry_links
+from ..rendering.markdown import reader_renderer
 from ..services import manual_link_map
 from .reading import bad_request, pdf_response, render_entry
 
@@ -143,10 +143,7 @@ def manual_compare(request: HttpRequest, manual: str) -> HttpResponse:
             return render(request, "policies/manual_compare.html", context, status=400)
         changes = selectors.snapshot_changes(before, after)
         bodies = selectors.version_bodies([v for c in changes for v in (c.before, c.after)])
-        urls, link_map = after.page_urls(), manual_link_map(manual_obj)
-
-        def render_for_reader(text: str) -> str:
-            return resolve_entry_links(render_markdown(text, link_map=link_map), urls)
+        render_for_reader = reader_renderer(link_map=manual_link_map(manual_obj), urls=after.page_urls())
 
         def body(version) -> str:
             return bodies.get(version.pk, "") if version else ""
